@@ -1,0 +1,80 @@
+"""The one exception type for everything the Custom Voice API answers with an error."""
+
+from typing import Any
+
+import requests
+
+from provider.redaction import redact
+
+_REQUEST_ID_HEADERS = ("apim-request-id", "x-ms-request-id", "x-requestid", "request-id")
+
+
+class CustomVoiceError(Exception):
+    """An error answered by the Custom Voice API, or a failure to reach it.
+
+    Every text it carries has been through `redact`, so it is safe to show.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        target: str | None = None,
+    ) -> None:
+        self.message = redact(message)
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        self.target = target
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        parts = [self.message]
+        details = []
+        if self.status is not None:
+            details.append(f"HTTP {self.status}")
+        if self.code:
+            details.append(f"code {self.code}")
+        if self.target:
+            details.append(f"target {self.target}")
+        if self.request_id:
+            details.append(f"request id {self.request_id}")
+        if details:
+            parts.append(f"({', '.join(details)})")
+        return " ".join(parts)
+
+    @classmethod
+    def from_response(cls, response: requests.Response, action: str) -> "CustomVoiceError":
+        error = _error_object(response)
+        code = error.get("code") or response.headers.get("x-ms-error-code")
+        message = error.get("message") or response.reason or "no error message"
+        inner = error.get("innererror")
+        if isinstance(inner, dict) and inner.get("message"):
+            message = f"{message}: {inner['message']}"
+        return cls(
+            f"{action} failed: {message}",
+            status=response.status_code,
+            code=str(code) if code else None,
+            request_id=request_id_of(response),
+            target=error.get("target"),
+        )
+
+
+def request_id_of(response: requests.Response) -> str | None:
+    for header in _REQUEST_ID_HEADERS:
+        if header in response.headers:
+            return response.headers[header]
+    return None
+
+
+def _error_object(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return body["error"]
+    return {}

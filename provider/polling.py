@@ -1,0 +1,76 @@
+"""Wait for a long-running create to reach a terminal status, the way Azure SDK pollers do.
+
+The Custom Voice API returns the new resource at once with status NotStarted; clients poll
+the resource itself until it is Succeeded or Failed (Microsoft's own samples do the same).
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from provider.errors import CustomVoiceError
+
+TERMINAL_STATUSES = frozenset({"Succeeded", "Failed"})
+
+
+class PollTimeout(CustomVoiceError):
+    """The resource did not reach a terminal status in the time allowed."""
+
+
+class ResourceVanished(CustomVoiceError):
+    """The resource disappeared while it was being waited on."""
+
+
+@dataclass
+class PollSettings:
+    timeout_seconds: float = 600.0
+    initial_interval: float = 0.5
+    max_interval: float = 10.0
+    growth: float = 1.5
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+
+class StatusPoller:
+    """Polls `fetch` (which returns the resource, or None once it is gone) with backoff."""
+
+    def __init__(
+        self,
+        description: str,
+        fetch: Callable[[], dict[str, Any] | None],
+        initial: dict[str, Any],
+        settings: PollSettings,
+    ) -> None:
+        self._description = description
+        self._fetch = fetch
+        self._resource = initial
+        self._settings = settings
+        self.polls = 0
+
+    def status(self) -> str:
+        return str(self._resource.get("status", ""))
+
+    def done(self) -> bool:
+        return self.status() in TERMINAL_STATUSES
+
+    def result(self) -> dict[str, Any]:
+        """The resource in its terminal status (Succeeded or Failed: the caller decides)."""
+        settings = self._settings
+        deadline = settings.clock() + settings.timeout_seconds
+        interval = settings.initial_interval
+        while not self.done():
+            remaining = deadline - settings.clock()
+            if remaining <= 0:
+                raise PollTimeout(
+                    f"{self._description} was still {self.status() or 'pending'} after "
+                    f"{settings.timeout_seconds:g} s"
+                )
+            settings.sleep(min(interval, remaining))
+            interval = min(interval * settings.growth, settings.max_interval)
+            resource = self._fetch()
+            self.polls += 1
+            if resource is None:
+                raise ResourceVanished(f"{self._description} disappeared while it was being created")
+            self._resource = resource
+        return self._resource

@@ -1,0 +1,77 @@
+"""What the provider host needs beyond resource inputs: credentials and timing knobs.
+
+They come from stack config (handed to `configure()` already decrypted) or from the
+environment, and live only in the provider host process: nothing here is pickled into
+state.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import requests
+
+from provider.errors import CustomVoiceError
+from provider.polling import PollSettings
+from provider.redaction import register_secret
+from provider.transport import SubscriptionKeyAuth
+
+# The Pulumi project name, and so the namespace of this project's config keys.
+CONFIG_NAMESPACE = "personal-voice"
+KEY_CONFIG = "speechKey"
+KEY_ENVIRONMENT_VARIABLE = "AZURE_SPEECH_KEY"
+
+
+class ConfigSource(Protocol):
+    def get(self, key: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    speech_key: str | None = None
+    create_timeout_seconds: float = 600.0
+    poll_interval_seconds: float = 1.0
+    retries: int = 4
+    backoff_factor: float = 0.5
+
+    @classmethod
+    def load(cls, config: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "ProviderSettings":
+        def setting(name: str) -> Any:
+            value = config.get(f"{CONFIG_NAMESPACE}:{name}") if config is not None else None
+            return value if value not in (None, "") else None
+
+        key = setting(KEY_CONFIG) or environ.get(KEY_ENVIRONMENT_VARIABLE) or None
+        register_secret(key)
+        defaults = cls()
+        return cls(
+            speech_key=key,
+            create_timeout_seconds=_number(setting("createTimeoutSeconds"), defaults.create_timeout_seconds),
+            poll_interval_seconds=_number(setting("pollIntervalSeconds"), defaults.poll_interval_seconds),
+            retries=int(_number(setting("httpRetries"), defaults.retries)),
+            backoff_factor=_number(setting("retryBackoffSeconds"), defaults.backoff_factor),
+        )
+
+    def auth(self) -> requests.auth.AuthBase:
+        if not self.speech_key:
+            raise CustomVoiceError(
+                f"No Speech key: set it with `pulumi config set --secret {KEY_CONFIG} <key>` "
+                f"or in the {KEY_ENVIRONMENT_VARIABLE} environment variable"
+            )
+        return SubscriptionKeyAuth(self.speech_key)
+
+    def poll(self) -> PollSettings:
+        return PollSettings(
+            timeout_seconds=self.create_timeout_seconds,
+            initial_interval=self.poll_interval_seconds,
+            max_interval=max(10.0, self.poll_interval_seconds),
+        )
+
+
+def _number(value: Any, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise CustomVoiceError(f"config value {value!r} is not a number") from None

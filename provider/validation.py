@@ -1,0 +1,99 @@
+"""Input rules of the Custom Voice API, checked before any request is sent.
+
+Each check returns a list of `Problem`s instead of raising, so that a caller can report
+every problem at once, each naming its field.
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+ID_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$")
+ID_RULE = "3 to 64 characters: letters, digits, '.', '_' and '-', starting and ending with a letter or digit"
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+
+def check_id(field: str, value: object) -> list[Problem]:
+    if value is None or value == "":
+        return [Problem(field, "is required")]
+    if not isinstance(value, str):
+        return [Problem(field, f"must be a string, got {type(value).__name__}")]
+    if not ID_PATTERN.match(value):
+        return [Problem(field, f"{value!r} is not a valid id ({ID_RULE})")]
+    return []
+
+
+def id_from_name(name: str) -> str:
+    """Derive a valid id from a Pulumi resource name: the id the user gets when none is given."""
+    cleaned = re.sub(r"[^a-zA-Z0-9._-]+", "-", name)
+    cleaned = re.sub(r"^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$", "", cleaned)[:64]
+    cleaned = re.sub(r"[^a-zA-Z0-9]+$", "", cleaned)
+    if len(cleaned) < 3:
+        cleaned = f"pv-{cleaned}" if cleaned else "pv-voice"
+    return cleaned
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(field: str, value: object, *, allow_query: bool) -> list[Problem]:
+    """An absolute https URL, or plain http to a loopback address (the local emulators)."""
+    if value is None or value == "":
+        return [Problem(field, "is required")]
+    if not isinstance(value, str):
+        return [Problem(field, f"must be a string, got {type(value).__name__}")]
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return [Problem(field, "must be an absolute https:// URL")]
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        return [Problem(field, "must use https (plain http is allowed only for loopback addresses)")]
+    if parts.query and not allow_query:
+        return [Problem(field, "must not carry a query string")]
+    return []
+
+
+def check_endpoint(field: str, value: object) -> list[Problem]:
+    problems = check_url(field, value, allow_query=False)
+    if not problems and urlsplit(str(value)).path.strip("/"):
+        problems.append(
+            Problem(field, "must be the Speech resource's base URL, without a path (the client adds /customvoice)")
+        )
+    return problems
+
+
+def normalise_extension(value: str) -> str:
+    """'*.wav', 'wav' and '.WAV' all mean the same thing: '.wav' is what the API documents."""
+    return "." + value.strip().lstrip("*").lstrip(".").lower()
+
+
+def check_extensions(field: str, value: object) -> list[Problem]:
+    if not isinstance(value, list) or not value:
+        return [Problem(field, "must be a non-empty list such as ['.wav']")]
+    problems = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not re.fullmatch(r"\*?\.?[A-Za-z0-9]+", item.strip()):
+            problems.append(Problem(f"{field}[{index}]", f"{item!r} is not a file extension such as '.wav'"))
+    return problems
+
+
+def check_optional_text(field: str, value: object) -> list[Problem]:
+    if value is None or isinstance(value, str):
+        return []
+    return [Problem(field, f"must be a string, got {type(value).__name__}")]
