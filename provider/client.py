@@ -83,8 +83,15 @@ class CustomVoiceClient:
         """Delete the voice; False when it was already gone (which counts as success)."""
         return self._delete_or_absent(f"personalvoices/{_segment(voice_id)}", f"Deleting personal voice {voice_id!r}")
 
-    def list_personal_voices(self, project_id: str | None = None) -> Iterator[dict[str, Any]]:
-        params = {"filter": f"projectId eq '{project_id}'"} if project_id else None
+    def list_personal_voices(
+        self, project_id: str | None = None, *, page_size: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every voice (of one project, if given), following nextLink page by page."""
+        params = {}
+        if project_id:
+            params["filter"] = f"projectId eq '{project_id}'"
+        if page_size:
+            params["maxpagesize"] = str(page_size)
         return self._paged("personalvoices", "Listing personal voices", params)
 
     # -- projects and consents (read side, for the referential rules) ------------------

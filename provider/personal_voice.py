@@ -56,8 +56,10 @@ class PersonalVoiceProvider(ResourceProvider):
         return CheckResult(inputs, [CheckFailure(p.field, p.reason) for p in problems])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = replacing_changes(olds, news)
-        changes = replaces + [key for key in in_place_changes(olds, news) if key not in replaces]
+        # The engine takes top-level property names; its own diff of the inputs shows the
+        # nested field (audios.prefix, say) to whoever reads the preview.
+        replaces = _top_level(replacing_changes(olds, news))
+        changes = _top_level(replacing_changes(olds, news) + in_place_changes(olds, news))
         same_voice_slot = olds.get("voiceId") == news.get("voiceId") and olds.get("endpoint") == news.get("endpoint")
         return DiffResult(
             changes=bool(changes),
@@ -135,6 +137,10 @@ class PersonalVoiceProvider(ResourceProvider):
             client.delete_personal_voice(voice_id)
             return client.begin_create_personal_voice(voice_id, request_body(props))
         return client.poller_for_personal_voice(voice_id, existing)
+
+
+def _top_level(fields: list[str]) -> list[str]:
+    return sorted({field.split(".")[0] for field in fields})
 
 
 def _inputs_of(props: dict[str, Any]) -> dict[str, Any]:

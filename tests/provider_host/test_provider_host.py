@@ -1,0 +1,127 @@
+"""The real dynamic provider host (`python -m pulumi.dynamic`) driven over gRPC, against the
+emulator's HTTP server: proves that the by-reference pickle of the provider resolves in a
+separate process, and that configure() receives the key from stack config."""
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf import struct_pb2
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from emulator import CustomVoiceBackend, EmulatorServer
+from provider.personal_voice import PersonalVoiceProvider
+from tests.conftest import KEY, voice_inputs
+
+URN = "urn:pulumi:dev::personal-voice::pulumi-python:dynamic/customvoice:PersonalVoice::jessica"
+TIMEOUT = 30
+
+
+def to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    return asyncio.run(rpc.serialize_properties(values, {}))
+
+
+def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
+    return rpc.deserialize_properties(struct)
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    backend = CustomVoiceBackend(keys=[KEY])
+    backend.add_project("proj")
+    backend.add_consent("consent", "proj")
+    with EmulatorServer(backend) as running:
+        yield running
+
+
+@pytest.fixture
+def host(tmp_path) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
+    # Started outside the repo with no PYTHONPATH: the provider module must be importable
+    # from the installed project, as it is when the pulumi engine starts the host.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline().decode().strip())
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(channel).result(timeout=TIMEOUT)
+        yield provider_pb2_grpc.ResourceProviderStub(channel)
+        channel.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=TIMEOUT)
+
+
+def configure(host, **extra: str) -> None:
+    config = {"personal-voice:speechKey": KEY, "personal-voice:pollIntervalSeconds": "0.05", **extra}
+    host.Configure(provider_pb2.ConfigureRequest(args=to_struct(config), acceptSecrets=False), timeout=TIMEOUT)
+
+
+def test_pickled_provider_is_a_small_reference_to_the_class():
+    pickled = serialize_provider(PersonalVoiceProvider())
+    print(f"__provider is {len(pickled)} bytes (base64)")
+    assert len(pickled) < 300
+
+
+def test_full_lifecycle_over_grpc(server, host):
+    configure(host)
+    provider_blob = serialize_provider(PersonalVoiceProvider())
+    news = {**voice_inputs(endpoint=server.url, audios_extensions=["*.wav"]), "__provider": provider_blob}
+
+    checked = host.Check(provider_pb2.CheckRequest(urn=URN, olds=to_struct({}), news=to_struct(news)), timeout=TIMEOUT)
+    assert list(checked.failures) == []
+    inputs = from_struct(checked.inputs)
+    assert inputs["audios"]["extensions"] == [".wav"]
+
+    created = host.Create(provider_pb2.CreateRequest(urn=URN, properties=checked.inputs), timeout=TIMEOUT)
+    outputs = from_struct(created.properties)
+    assert created.id == "Jessica"
+    assert outputs["status"] == "Succeeded" and outputs["speakerProfileId"]
+    assert server.backend.get_personal_voice("Jessica")["speakerProfileId"] == outputs["speakerProfileId"]
+
+    unchanged = host.Diff(
+        provider_pb2.DiffRequest(id="Jessica", urn=URN, olds=created.properties, news=checked.inputs), timeout=TIMEOUT
+    )
+    assert unchanged.changes == provider_pb2.DiffResponse.DIFF_NONE
+
+    moved = {**inputs, "audios": {**inputs["audios"], "prefix": "other/"}}
+    replaced = host.Diff(
+        provider_pb2.DiffRequest(id="Jessica", urn=URN, olds=created.properties, news=to_struct(moved)), timeout=TIMEOUT
+    )
+    assert replaced.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(replaced.replaces) == ["audios"] and replaced.deleteBeforeReplace
+
+    read = host.Read(provider_pb2.ReadRequest(id="Jessica", urn=URN, properties=created.properties), timeout=TIMEOUT)
+    assert read.id == "Jessica"
+    assert from_struct(read.properties)["speakerProfileId"] == outputs["speakerProfileId"]
+
+    host.Delete(provider_pb2.DeleteRequest(id="Jessica", urn=URN, properties=created.properties), timeout=TIMEOUT)
+    gone = host.Read(provider_pb2.ReadRequest(id="Jessica", urn=URN, properties=created.properties), timeout=TIMEOUT)
+    assert gone.id == ""
+
+
+def test_check_failures_name_their_fields_over_grpc(server, host):
+    configure(host)
+    news = {**voice_inputs(endpoint=server.url, voiceId="x"), "__provider": serialize_provider(PersonalVoiceProvider())}
+    checked = host.Check(provider_pb2.CheckRequest(urn=URN, olds=to_struct({}), news=to_struct(news)), timeout=TIMEOUT)
+    assert [f.property for f in checked.failures] == ["voiceId"]
+    assert server.backend.requests == []
+
+
+def test_errors_reaching_the_engine_carry_no_key(server, host):
+    configure(host, **{"personal-voice:speechKey": "ffffffffffffffffffffffffffffffff"})
+    props = {**voice_inputs(endpoint=server.url), "__provider": serialize_provider(PersonalVoiceProvider())}
+    with pytest.raises(grpc.RpcError) as caught:
+        host.Create(provider_pb2.CreateRequest(urn=URN, properties=to_struct(props)), timeout=TIMEOUT)
+    details = caught.value.details()
+    assert "HTTP 401" in details
+    assert "ffffffffffffffff" not in details

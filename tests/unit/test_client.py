@@ -1,0 +1,107 @@
+"""The Custom Voice client: endpoints, API forms, paging, retries and errors."""
+
+import socket
+from typing import Any
+
+import pytest
+import urllib3.util.retry
+
+from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
+from provider.client import CustomVoiceClient
+from provider.errors import CustomVoiceError
+from provider.transport import SubscriptionKeyAuth
+from tests.conftest import CONTAINER, ENDPOINT, KEY
+
+Fault = tuple[int, dict[str, str], dict[str, Any]]
+
+
+def body(project="proj", prefix="p/"):
+    return {"projectId": project, "consentId": "consent", "audios": {"containerUrl": CONTAINER, "prefix": prefix, "extensions": [".wav"]}}
+
+
+def client(endpoint=ENDPOINT, **kwargs):
+    return CustomVoiceClient(endpoint, SubscriptionKeyAuth(KEY), backoff_factor=0, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["https://eastus.api.cognitive.microsoft.com", "https://contoso-speech.cognitiveservices.azure.com/"]
+)
+def test_regional_and_custom_subdomain_endpoints(endpoint):
+    backend = CustomVoiceBackend(keys=[KEY])
+    backend.add_project("proj")
+    backend.add_consent("consent", "proj")
+    with mock_custom_voice(endpoint.rstrip("/"), backend=backend):
+        created = client(endpoint).create_personal_voice("Voice1", body())
+    assert created["id"] == "Voice1" and created["status"] == "NotStarted" and created["speakerProfileId"]
+    [request] = backend.requests
+    assert request.query["api-version"] == "2026-01-01"
+
+
+def test_missing_voice_reads_as_none_and_deletes_as_absent(backend):
+    with client() as api:
+        assert api.get_personal_voice("Nobody") is None
+        assert api.delete_personal_voice("Nobody") is False
+
+
+def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backend):
+    backend.add_project("proj2")
+    backend.add_consent("consent2", "proj2")
+    with client() as api:
+        for index in range(5):
+            api.create_personal_voice(f"Voice{index}", body())
+        api.create_personal_voice("Other", {**body("proj2"), "consentId": "consent2"})
+        assert sorted(v["id"] for v in api.list_personal_voices(page_size=2)) == [
+            "Other", "Voice0", "Voice1", "Voice2", "Voice3", "Voice4"
+        ]
+        assert len([r for r in backend.requests if r.method == "GET"]) == 3
+        assert [v["id"] for v in api.list_personal_voices("proj2", page_size=2)] == ["Other"]
+
+
+def test_poller_reaches_succeeded(backend):
+    with client() as api:
+        voice = api.begin_create_personal_voice("Voice1", body()).result()
+    assert voice["status"] == "Succeeded"
+
+
+def test_post_is_retried_on_429_but_not_on_500(backend):
+    throttled: Fault = (429, {}, {"error": {"code": "TooManyRequests", "message": "slow"}})
+    broken: Fault = (500, {}, {"error": {"code": "InternalServerError", "message": "oops"}})
+    with client(api_version="2023-12-01-preview") as api:
+        backend.inject_faults("POST", r".*/personalvoices", [throttled])
+        assert api.create_personal_voice("Voice1", body())["id"] == "Voice1"
+        backend.inject_faults("POST", r".*/personalvoices", [broken])
+        with pytest.raises(CustomVoiceError) as caught:
+            api.create_personal_voice("Voice2", body())
+    assert caught.value.status == 500 and caught.value.code == "InternalServerError"
+    assert [r.method for r in backend.requests] == ["POST", "POST", "POST"]
+
+
+def test_retry_after_is_honoured_against_the_real_server(monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
+    backend = CustomVoiceBackend(keys=[KEY])
+    backend.inject_faults("GET", r".*/personalvoices/.*", [(429, {"Retry-After": "7"}, {"error": {"code": "TooManyRequests", "message": "wait"}})])
+    with EmulatorServer(backend) as server, client(server.url) as api:
+        assert api.get_personal_voice("Nobody") is None
+    assert slept == [7.0]
+
+
+def test_connection_errors_are_retried_then_reported_without_secrets():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = client(f"http://127.0.0.1:{port}", retries=2, timeout=(0.5, 0.5))
+    with api, pytest.raises(CustomVoiceError, match="ConnectionError") as caught:
+        api.get_personal_voice("Voice1")
+    assert KEY not in str(caught.value)
+
+
+def test_error_carries_status_code_message_and_request_id(backend):
+    backend.inject_faults(
+        "GET", r".*/personalvoices/.*", [(400, {"apim-request-id": "req-123"}, {"error": {"code": "BadArgument", "message": "nope"}})]
+    )
+    with client() as api, pytest.raises(CustomVoiceError) as caught:
+        api.get_personal_voice("Voice1")
+    error = caught.value
+    assert (error.status, error.code, error.request_id) == (400, "BadArgument", "req-123")
+    assert "nope" in str(error) and "Voice1" in str(error)

@@ -1,0 +1,155 @@
+"""create, read, update and delete against the emulator's `responses` front."""
+
+from typing import Any
+
+import pytest
+
+from provider.errors import CustomVoiceError
+from provider.personal_voice import PersonalVoiceConflict, PersonalVoiceFailed
+from provider.polling import PollTimeout
+from tests.conftest import CONTAINER, ENDPOINT, KEY, SAS, SAS_SIGNATURE, configured_provider, voice_inputs
+
+
+def writes(backend):
+    return [(r.method, r.path) for r in backend.requests if r.is_write]
+
+
+def test_create_waits_for_succeeded_and_returns_the_speaker_profile_id(backend, provider):
+    result = provider.create(voice_inputs())
+    assert result.id == "Jessica"
+    assert result.outs["status"] == "Succeeded"
+    assert result.outs["speakerProfileId"]
+    assert result.outs["containerUrlWithoutSas"] == CONTAINER
+    assert result.outs["voiceId"] == "Jessica" and result.outs["projectId"] == "proj"
+    assert writes(backend) == [("PUT", "/customvoice/personalvoices/Jessica")]
+
+
+def test_the_seed_api_version_creates_with_post_and_the_id_in_the_body(backend, provider):
+    result = provider.create(voice_inputs(apiVersion="2023-12-01-preview"))
+    assert result.outs["status"] == "Succeeded"
+    assert writes(backend) == [("POST", "/customvoice/personalvoices")]
+    assert provider.read("Jessica", result.outs).outs["speakerProfileId"] == result.outs["speakerProfileId"]
+
+
+def test_a_throttled_create_is_retried(backend, provider):
+    backend.inject_faults("PUT", r".*/personalvoices/.*", [(429, {"Retry-After": "0"}, {"error": {"code": "TooManyRequests", "message": "slow down"}})])
+    assert provider.create(voice_inputs()).outs["status"] == "Succeeded"
+    assert writes(backend) == [("PUT", "/customvoice/personalvoices/Jessica")] * 2
+
+
+def test_server_errors_until_retries_run_out_fail_with_the_status_and_create_nothing(backend):
+    provider = configured_provider(httpRetries="2")
+    unavailable: tuple[int, dict[str, str], dict[str, Any]] = (503, {}, {"error": {"code": "ServiceUnavailable", "message": "try later"}})
+    backend.inject_faults("GET", r".*/personalvoices/Jessica", [unavailable] * 3)
+    with pytest.raises(CustomVoiceError) as caught:
+        provider.create(voice_inputs())
+    assert caught.value.status == 503 and caught.value.code == "ServiceUnavailable"
+    assert len([r for r in backend.requests if r.method == "GET"]) == 3
+    assert writes(backend) == []
+
+
+def test_a_failed_voice_names_the_reason_and_is_not_left_behind(backend, provider):
+    backend.fail_voice("Jessica", "SpeakerVerificationFailed")
+    with pytest.raises(PersonalVoiceFailed, match="SpeakerVerificationFailed"):
+        provider.create(voice_inputs())
+    assert writes(backend)[-1] == ("DELETE", "/customvoice/personalvoices/Jessica")
+    assert provider.read("Jessica", voice_inputs()).id == ""
+
+
+def test_an_existing_matching_voice_is_adopted_without_a_second_create(backend, provider):
+    first = provider.create(voice_inputs())
+    adopted = provider.create(voice_inputs(audios_containerUrl=f"{CONTAINER}?sv=2026&sig=b3RoZXJzaWc"))
+    assert adopted.outs["speakerProfileId"] == first.outs["speakerProfileId"]
+    assert len(writes(backend)) == 1
+
+
+def test_an_existing_different_voice_is_a_conflict_that_says_what_differs(backend, provider):
+    provider.create(voice_inputs())
+    with pytest.raises(PersonalVoiceConflict) as caught:
+        provider.create(voice_inputs(audios_prefix="other/"))
+    message = str(caught.value)
+    assert "audios.prefix: declared 'other/', the service has 'jessica/'" in message
+    assert "choose another voiceId" in message
+    assert len(writes(backend)) == 1
+
+
+def test_ids_differing_only_in_case_are_different_voices(backend, provider):
+    upper = provider.create(voice_inputs(voiceId="Jessica"))
+    lower = provider.create(voice_inputs(voiceId="jessica"))
+    assert upper.outs["speakerProfileId"] != lower.outs["speakerProfileId"]
+
+
+def test_a_missing_project_is_reported_by_the_service(backend, provider):
+    with pytest.raises(CustomVoiceError) as caught:
+        provider.create(voice_inputs(projectId="nope"))
+    assert caught.value.status in (400, 404)
+    assert "nope" in str(caught.value)
+
+
+def test_a_wrong_key_is_a_401_whose_message_holds_no_key(backend):
+    provider = configured_provider(speechKey="ffffffffffffffffffffffffffffffff")
+    with pytest.raises(CustomVoiceError) as caught:
+        provider.create(voice_inputs())
+    assert caught.value.status == 401
+    assert "ffffffffffffffff" not in str(caught.value) and KEY not in str(caught.value)
+
+
+def test_no_key_at_all_is_a_clear_error_before_any_request(backend, monkeypatch):
+    monkeypatch.delenv("AZURE_SPEECH_KEY", raising=False)
+    provider = configured_provider(speechKey="")
+    with pytest.raises(CustomVoiceError, match="pulumi config set --secret speechKey"):
+        provider.create(voice_inputs())
+    assert backend.requests == []
+
+
+def test_the_key_can_come_from_the_environment(backend, monkeypatch):
+    monkeypatch.setenv("AZURE_SPEECH_KEY", KEY)
+    result = configured_provider(speechKey="").create(voice_inputs())
+    assert result.outs is not None and result.outs["status"] == "Succeeded"
+
+
+def test_a_sas_echoed_in_an_error_is_redacted(backend, provider):
+    echo = {"error": {"code": "BadArgument", "message": f"cannot list {CONTAINER}?{SAS}"}}
+    backend.inject_faults("PUT", r".*/personalvoices/.*", [(400, {}, echo)])
+    with pytest.raises(CustomVoiceError) as caught:
+        provider.create(voice_inputs())
+    assert SAS_SIGNATURE not in str(caught.value)
+    assert CONTAINER in str(caught.value)
+
+
+def test_provisioning_longer_than_the_timeout_fails_with_a_poll_timeout(provider):
+    from emulator import CustomVoiceBackend, mock_custom_voice
+
+    slow = CustomVoiceBackend(keys=[KEY], provisioning_seconds=3600)
+    slow.add_project("proj")
+    slow.add_consent("consent", "proj")
+    with mock_custom_voice(ENDPOINT, backend=slow):
+        provider = configured_provider(createTimeoutSeconds="0.3", pollIntervalSeconds="0.05")
+        with pytest.raises(PollTimeout, match="still"):
+            provider.create(voice_inputs())
+        # The voice stays; the next `pulumi up` adopts it once it matches.
+        assert provider.read("Jessica", voice_inputs()).id == "Jessica"
+
+
+def test_read_refreshes_service_fields_and_a_vanished_voice_reads_as_gone(backend, provider):
+    created = provider.create(voice_inputs())
+    read = provider.read("Jessica", created.outs)
+    assert read.id == "Jessica"
+    assert read.outs["speakerProfileId"] == created.outs["speakerProfileId"]
+    provider.delete("Jessica", created.outs)
+    assert provider.read("Jessica", created.outs).id == ""
+
+
+def test_delete_of_a_voice_already_gone_succeeds(backend, provider):
+    provider.delete("Jessica", voice_inputs())
+    assert writes(backend) == [("DELETE", "/customvoice/personalvoices/Jessica")]
+
+
+def test_update_for_a_rotated_sas_keeps_the_voice_and_sends_nothing(backend, provider):
+    created = provider.create(voice_inputs())
+    rotated = voice_inputs(audios_containerUrl=f"{CONTAINER}?sv=2026&sig=bmV3")
+    updated = provider.update("Jessica", created.outs, rotated)
+    assert updated.outs is not None
+    assert updated.outs["speakerProfileId"] == created.outs["speakerProfileId"]
+    assert updated.outs["audios"]["containerUrl"].endswith("sig=bmV3")
+    assert len(writes(backend)) == 1
