@@ -132,7 +132,9 @@ class _Checker:
 
     def project(self, path: Path_, entry: dict[str, Any]) -> ProjectSpec:
         self.ids(path, entry, "id")
-        return ProjectSpec(id=str(entry.get("id")), description=entry.get("description"), display_name=entry.get("displayName"))
+        return ProjectSpec(
+            id=str(entry.get("id")), description=entry.get("description"), display_name=entry.get("displayName")
+        )
 
     def consent(self, path: Path_, entry: dict[str, Any]) -> ConsentSpec:
         self.ids(path, entry, "id", "projectId")
@@ -184,13 +186,19 @@ class _Checker:
         consents: dict[str, ConsentSpec] = {c.id: c for c in catalog.consents}
         for index, consent in enumerate(catalog.consents):
             if consent.project_id not in projects:
-                self.problem(("consents", index, "projectId"), f"project {consent.project_id!r} is not declared in projects")
+                self.problem(
+                    ("consents", index, "projectId"), f"project {consent.project_id!r} is not declared in projects"
+                )
         for index, voice in enumerate(catalog.voices):
             if voice.project_id not in projects:
-                self.problem(("voices", index, "projectId"), f"project {voice.project_id!r} is not declared in projects")
+                self.problem(
+                    ("voices", index, "projectId"), f"project {voice.project_id!r} is not declared in projects"
+                )
             declared = consents.get(voice.consent_id)
             if declared is None:
-                self.problem(("voices", index, "consentId"), f"consent {voice.consent_id!r} is not declared in consents")
+                self.problem(
+                    ("voices", index, "consentId"), f"consent {voice.consent_id!r} is not declared in consents"
+                )
             elif declared.project_id != voice.project_id:
                 self.problem(
                     ("voices", index, "consentId"),

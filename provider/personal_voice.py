@@ -105,7 +105,9 @@ class PersonalVoiceProvider(ResourceProvider):
         # Only in-place changes get here (diff replaces for the rest), and none of them
         # is sent to the service: the voice is trained once from the audio it read.
         service_fields = {key: olds[key] for key in SERVICE_OUTPUT_KEYS if key in olds}
-        return UpdateResult({**_inputs_of(news), **service_fields, "containerUrlWithoutSas": container_url_without_sas(news)})
+        return UpdateResult(
+            {**_inputs_of(news), **service_fields, "containerUrlWithoutSas": container_url_without_sas(news)}
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with self._client(props) as client:
@@ -210,4 +212,6 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
         for output in (*SERVICE_OUTPUT_KEYS, "containerUrlWithoutSas"):
             props.setdefault(output, None)
         secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["audios"])
-        super().__init__(PersonalVoiceProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret_outputs, opts))
+        super().__init__(
+            PersonalVoiceProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret_outputs, opts)
+        )

@@ -63,8 +63,7 @@ class StatusPoller:
             remaining = deadline - settings.clock()
             if remaining <= 0:
                 raise PollTimeout(
-                    f"{self._description} was still {self.status() or 'pending'} after "
-                    f"{settings.timeout_seconds:g} s"
+                    f"{self._description} was still {self.status() or 'pending'} after {settings.timeout_seconds:g} s"
                 )
             settings.sleep(min(interval, remaining))
             interval = min(interval * settings.growth, settings.max_interval)

@@ -133,7 +133,15 @@ def differences_from_service(inputs: dict[str, Any], voice: dict[str, Any]) -> l
     """How an existing voice in the service differs from the inputs, one line a field."""
     wanted = {**request_body(inputs), "id": inputs["voiceId"]}
     differences = []
-    for field in ("projectId", "consentId", "audios.containerUrl", "audios.prefix", "audios.extensions", "description", "displayName"):
+    for field in (
+        "projectId",
+        "consentId",
+        "audios.containerUrl",
+        "audios.prefix",
+        "audios.extensions",
+        "description",
+        "displayName",
+    ):
         want, have = _lookup(wanted, field), _lookup(voice, field)
         if field in ("description", "displayName") and want is None:
             continue

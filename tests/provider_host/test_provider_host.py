@@ -47,7 +47,11 @@ def host(tmp_path) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     # from the installed project, as it is when the pulumi engine starts the host.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-u", "-m", "pulumi.dynamic"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         assert process.stdout is not None

@@ -60,7 +60,11 @@ def test_a_sas_signature_in_the_catalog_is_refused_with_file_line_and_field(tmp_
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    text = VALID.replace("id: Jessica", "id: J").replace('["*.wav"]', "[]").replace("consentId: consent", "consentId: other")
+    text = (
+        VALID.replace("id: Jessica", "id: J")
+        .replace('["*.wav"]', "[]")
+        .replace("consentId: consent", "consentId: other")
+    )
     found = problems(tmp_path, text)
     assert any(":10: voices[0].id:" in p and "not a valid id" in p for p in found)
     assert any("voices[0].audios.extensions:" in p and "non-empty" in p for p in found)

@@ -16,7 +16,11 @@ Fault = tuple[int, dict[str, str], dict[str, Any]]
 
 
 def body(project="proj", prefix="p/"):
-    return {"projectId": project, "consentId": "consent", "audios": {"containerUrl": CONTAINER, "prefix": prefix, "extensions": [".wav"]}}
+    return {
+        "projectId": project,
+        "consentId": "consent",
+        "audios": {"containerUrl": CONTAINER, "prefix": prefix, "extensions": [".wav"]},
+    }
 
 
 def client(endpoint=ENDPOINT, **kwargs):
@@ -51,7 +55,12 @@ def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backe
             api.create_personal_voice(f"Voice{index}", body())
         api.create_personal_voice("Other", {**body("proj2"), "consentId": "consent2"})
         assert sorted(v["id"] for v in api.list_personal_voices(page_size=2)) == [
-            "Other", "Voice0", "Voice1", "Voice2", "Voice3", "Voice4"
+            "Other",
+            "Voice0",
+            "Voice1",
+            "Voice2",
+            "Voice3",
+            "Voice4",
         ]
         assert len([r for r in backend.requests if r.method == "GET"]) == 3
         assert [v["id"] for v in api.list_personal_voices("proj2", page_size=2)] == ["Other"]
@@ -80,7 +89,11 @@ def test_retry_after_is_honoured_against_the_real_server(monkeypatch):
     slept: list[float] = []
     monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
     backend = CustomVoiceBackend(keys=[KEY])
-    backend.inject_faults("GET", r".*/personalvoices/.*", [(429, {"Retry-After": "7"}, {"error": {"code": "TooManyRequests", "message": "wait"}})])
+    backend.inject_faults(
+        "GET",
+        r".*/personalvoices/.*",
+        [(429, {"Retry-After": "7"}, {"error": {"code": "TooManyRequests", "message": "wait"}})],
+    )
     with EmulatorServer(backend) as server, client(server.url) as api:
         assert api.get_personal_voice("Nobody") is None
     assert slept == [7.0]
@@ -98,7 +111,9 @@ def test_connection_errors_are_retried_then_reported_without_secrets():
 
 def test_error_carries_status_code_message_and_request_id(backend):
     backend.inject_faults(
-        "GET", r".*/personalvoices/.*", [(400, {"apim-request-id": "req-123"}, {"error": {"code": "BadArgument", "message": "nope"}})]
+        "GET",
+        r".*/personalvoices/.*",
+        [(400, {"apim-request-id": "req-123"}, {"error": {"code": "BadArgument", "message": "nope"}})],
     )
     with client() as api, pytest.raises(CustomVoiceError) as caught:
         api.get_personal_voice("Voice1")

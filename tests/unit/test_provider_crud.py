@@ -32,14 +32,22 @@ def test_the_seed_api_version_creates_with_post_and_the_id_in_the_body(backend, 
 
 
 def test_a_throttled_create_is_retried(backend, provider):
-    backend.inject_faults("PUT", r".*/personalvoices/.*", [(429, {"Retry-After": "0"}, {"error": {"code": "TooManyRequests", "message": "slow down"}})])
+    backend.inject_faults(
+        "PUT",
+        r".*/personalvoices/.*",
+        [(429, {"Retry-After": "0"}, {"error": {"code": "TooManyRequests", "message": "slow down"}})],
+    )
     assert provider.create(voice_inputs()).outs["status"] == "Succeeded"
     assert writes(backend) == [("PUT", "/customvoice/personalvoices/Jessica")] * 2
 
 
 def test_server_errors_until_retries_run_out_fail_with_the_status_and_create_nothing(backend):
     provider = configured_provider(httpRetries="2")
-    unavailable: tuple[int, dict[str, str], dict[str, Any]] = (503, {}, {"error": {"code": "ServiceUnavailable", "message": "try later"}})
+    unavailable: tuple[int, dict[str, str], dict[str, Any]] = (
+        503,
+        {},
+        {"error": {"code": "ServiceUnavailable", "message": "try later"}},
+    )
     backend.inject_faults("GET", r".*/personalvoices/Jessica", [unavailable] * 3)
     with pytest.raises(CustomVoiceError) as caught:
         provider.create(voice_inputs())

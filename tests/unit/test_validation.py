@@ -21,7 +21,13 @@ def test_missing_id_is_required():
 
 @pytest.mark.parametrize(
     "name, expected",
-    [("jessica", "jessica"), ("Jessica Voice!", "Jessica-Voice"), ("x", "pv-x"), ("--", "pv-voice"), ("a" * 80, "a" * 64)],
+    [
+        ("jessica", "jessica"),
+        ("Jessica Voice!", "Jessica-Voice"),
+        ("x", "pv-x"),
+        ("--", "pv-voice"),
+        ("a" * 80, "a" * 64),
+    ],
 )
 def test_id_from_name_satisfies_the_id_rule(name, expected):
     derived = id_from_name(name)

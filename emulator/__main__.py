@@ -1,0 +1,107 @@
+"""`python -m emulator`: serve the Custom Voice emulator on loopback until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from emulator.backend import CustomVoiceBackend
+from emulator.errors import CustomVoiceError
+from emulator.server import EmulatorServer
+
+KEYS_ENVIRONMENT_VARIABLE = "CUSTOM_VOICE_EMULATOR_KEYS"
+DEFAULT_KEY = "emulator-key"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    backend = CustomVoiceBackend(keys=_keys(args.key, os.environ), provisioning_seconds=args.provisioning_seconds)
+    if args.seed is not None:
+        try:
+            backend.seed(**_seed_lists(args.seed))
+        except (OSError, TypeError, yaml.YAMLError, CustomVoiceError) as error:
+            parser.error(f"--seed {args.seed}: {error}")
+    stop_requested = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop_requested.set())
+    try:
+        server = EmulatorServer(backend, host=args.host, port=args.port).start()
+    except (ValueError, OSError) as error:
+        parser.error(f"cannot listen on {args.host}:{args.port}: {error}")
+    try:
+        print(f"emulator listening on {server.url}", flush=True)
+        if args.port_file is not None:
+            _write_atomically(args.port_file, f"{server.port}\n")
+        stop_requested.wait()
+    finally:
+        server.stop()
+        if args.port_file is not None:
+            args.port_file.unlink(missing_ok=True)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator", description="Serve an emulator of the Azure Custom Voice API on loopback."
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default 8765)")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--key",
+        action="append",
+        help=f"a valid Ocp-Apim-Subscription-Key (repeatable); default: ${KEYS_ENVIRONMENT_VARIABLE} "
+        f"(comma-separated), else {DEFAULT_KEY!r}",
+    )
+    parser.add_argument(
+        "--provisioning-seconds",
+        type=float,
+        default=0.0,
+        help="time a consent or personal voice takes from NotStarted to Succeeded (default 0)",
+    )
+    parser.add_argument(
+        "--seed", type=Path, help="YAML file whose top-level projects: and consents: lists are created at start"
+    )
+    parser.add_argument(
+        "--port-file", type=Path, help="file to write the listening port to once ready (removed on exit)"
+    )
+    return parser
+
+
+def _keys(cli_keys: list[str] | None, environment: Mapping[str, str]) -> list[str]:
+    if cli_keys:
+        return cli_keys
+    from_environment = [key.strip() for key in environment.get(KEYS_ENVIRONMENT_VARIABLE, "").split(",")]
+    return [key for key in from_environment if key] or [DEFAULT_KEY]
+
+
+def _seed_lists(path: Path) -> dict[str, list[Mapping[str, Any]]]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(document, Mapping):
+        raise TypeError("the seed file must be a YAML mapping")
+    lists: dict[str, list[Mapping[str, Any]]] = {}
+    for name in ("projects", "consents"):
+        entries = document.get(name) or []
+        if not isinstance(entries, list) or not all(isinstance(entry, Mapping) for entry in entries):
+            raise TypeError(f"'{name}' must be a list of mappings")
+        lists[name] = entries
+    return lists
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers polling for the file never see it half written."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

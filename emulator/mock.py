@@ -1,0 +1,45 @@
+"""The `responses` front: requests made with the `requests` library reach the backend in-process.
+
+Retries: `responses` replays a status-based urllib3 `Retry` mounted on a Session (a 429 or
+503 from `inject_faults` is retried against the next queued answer), but it never sleeps,
+so backoff and Retry-After waits are not exercised, and connection-level retries cannot
+happen at all. Use `EmulatorServer` to exercise real retry timing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+
+import responses
+from requests import PreparedRequest
+
+from emulator.backend import CustomVoiceBackend
+from emulator.routes import RawResponse, dispatch
+
+DEFAULT_ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
+_METHODS = (responses.GET, responses.PUT, responses.POST, responses.PATCH, responses.DELETE, responses.HEAD)
+
+
+@contextmanager
+def mock_custom_voice(
+    endpoint: str = DEFAULT_ENDPOINT, backend: CustomVoiceBackend | None = None
+) -> Iterator[CustomVoiceBackend]:
+    """Route `{endpoint}/customvoice/...` and `{endpoint}/_emulator/...` to `backend` (a fresh
+    one if None) and refuse every other URL. Works as `with mock_custom_voice() as backend:`
+    and as a decorator, `@mock_custom_voice()`, which gives each call a fresh backend unless
+    one is passed."""
+    active = backend if backend is not None else CustomVoiceBackend()
+    url_pattern = re.compile(re.escape(endpoint.rstrip("/")) + r"/(?:customvoice|_emulator)(?:[/?]|$)")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for method in _METHODS:
+            mock.add_callback(method, url_pattern, callback=partial(_respond, active), content_type=None)
+        yield active
+
+
+def _respond(backend: CustomVoiceBackend, request: PreparedRequest) -> RawResponse:
+    body = request.body
+    raw = body.encode() if isinstance(body, str) else body or b""
+    return dispatch(backend, request.method or "GET", request.url or "", dict(request.headers), raw)

@@ -1,0 +1,330 @@
+"""HTTP routing of the emulated Custom Voice API onto a `CustomVoiceBackend`, free of any framework.
+
+`dispatch` is all a front needs: it takes a request as plain values and answers
+(status, headers, body). Order of handling: `/_emulator/*` control paths (no key, not
+logged); then the request is logged; an injected fault, if one matches, is the answer; then
+the subscription key, the route, the api-version, and the handler.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+from emulator.backend import Created, CustomVoiceBackend
+from emulator.errors import CustomVoiceError, bad_argument, bad_request, not_found
+
+SUPPORTED_API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
+# The seed document's version: the only one whose create is POST /personalvoices with the id in the body.
+SEED_API_VERSION = "2023-12-01-preview"
+# The only version whose spec declares the x-ms-error-code response header.
+ERROR_CODE_HEADER_VERSION = "2026-01-01"
+DEFAULT_PAGE_SIZE = 100
+CONTROL_PREFIX = "/_emulator"
+UNAUTHORIZED_MESSAGE = (
+    "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "
+    "for an active subscription and use a correct regional API endpoint for your resource."
+)
+_JSON = "application/json; charset=utf-8"
+
+RawResponse = tuple[int, dict[str, str], bytes]
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """An authenticated request to a known route, with a supported api-version."""
+
+    base_url: str  # scheme://host[:port] as the client addressed it
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]  # names in lower case, without the subscription key
+    body: bytes
+    api_version: str
+    resource_id: str  # the {id} path segment, "" on collection paths
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any = None  # a JSON value, or None for an empty body
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[CustomVoiceBackend, ApiRequest], Reply]
+ControlHandler = Callable[[CustomVoiceBackend], Reply]
+_AnyHandler = TypeVar("_AnyHandler")
+
+
+def dispatch(
+    backend: CustomVoiceBackend, method: str, url: str, headers: Mapping[str, str], body: bytes
+) -> RawResponse:
+    method = method.upper()
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    try:
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            control_handler, _ = _resolve(_CONTROL_ROUTES, method, path)
+            return _encode(control_handler(backend))
+        backend.record_request(method, path, query)
+        fault = backend.take_fault(method, path)
+        if fault is not None:
+            return _encode(Reply(fault.status, fault.json_body, fault.headers))
+        lowered = {name.lower(): value for name, value in headers.items()}
+        if not backend.is_authorized(lowered.pop("ocp-apim-subscription-key", None)):
+            raise CustomVoiceError(401, "Unauthorized", UNAUTHORIZED_MESSAGE)
+        handler, resource_id = _resolve(_API_ROUTES, method, path)
+        request = ApiRequest(
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            path=path,
+            query=query,
+            headers=lowered,
+            body=body,
+            api_version=_supported_api_version(query),
+            resource_id=resource_id,
+        )
+        return _encode(handler(backend, request))
+    except CustomVoiceError as error:
+        return render_error(error, query.get("api-version"))
+
+
+def render_error(error: CustomVoiceError, api_version: str | None = None) -> RawResponse:
+    """The spec's ErrorResponse, with x-ms-error-code where the version's spec declares it."""
+    headers = {"x-ms-error-code": error.code} if api_version == ERROR_CODE_HEADER_VERSION else {}
+    return _encode(Reply(error.status, error.to_json(), headers))
+
+
+def _encode(reply: Reply) -> RawResponse:
+    headers = dict(reply.headers)
+    if reply.body is None:
+        return reply.status, headers, b""
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = _JSON
+    return reply.status, headers, json.dumps(reply.body).encode()
+
+
+def _resolve(
+    routes: Sequence[tuple[re.Pattern[str], Mapping[str, _AnyHandler]]], method: str, path: str
+) -> tuple[_AnyHandler, str]:
+    for pattern, handlers in routes:
+        match = pattern.fullmatch(path)
+        if match is None:
+            continue
+        handler = handlers.get(method)
+        if handler is None:
+            raise CustomVoiceError(
+                405, "BadRequest", f"{method} is not supported on {path}; use {', '.join(handlers)}."
+            )
+        return handler, match.groupdict().get("id", "")
+    raise not_found(f"There is no resource at {path}.")
+
+
+def _supported_api_version(query: Mapping[str, str]) -> str:
+    version = query.get("api-version")
+    supported = ", ".join(SUPPORTED_API_VERSIONS)
+    if not version:
+        raise bad_argument(f"The api-version query parameter is required; supported: {supported}.", "api-version")
+    if version not in SUPPORTED_API_VERSIONS:
+        raise bad_argument(f"The api-version '{version}' is not supported; supported: {supported}.", "api-version")
+    return version
+
+
+# Request parts
+
+
+def _json_object(request: ApiRequest) -> dict[str, Any]:
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        raise _multipart_not_emulated()
+    try:
+        payload = json.loads(request.body or b"null")
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise bad_request("The request body must be a JSON object.")
+    return payload
+
+
+def _int_query(request: ApiRequest, name: str, default: int, minimum: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise bad_argument(f"The query parameter '{name}' must be an integer of at least {minimum}.", name)
+    return value
+
+
+def _bool_query(request: ApiRequest, name: str) -> bool:
+    raw = request.query.get(name, "false").lower()
+    if raw not in ("true", "false"):
+        raise bad_argument(f"The query parameter '{name}' must be true or false.", name)
+    return raw == "true"
+
+
+def _multipart_not_emulated() -> CustomVoiceError:
+    return CustomVoiceError(
+        415,
+        "UnsupportedMediaType",
+        "Multipart uploads are not emulated; create with PUT and a JSON body (audioUrl or audios.containerUrl).",
+    )
+
+
+# Replies
+
+
+def _page(request: ApiRequest, items: list[dict[str, Any]]) -> Reply:
+    skip = _int_query(request, "skip", 0, minimum=0)
+    size = _int_query(request, "maxpagesize", DEFAULT_PAGE_SIZE, minimum=1)
+    body: dict[str, Any] = {"value": items[skip : skip + size]}
+    if skip + size < len(items):
+        params: dict[str, Any] = {"skip": skip + size, "maxpagesize": size}
+        if "filter" in request.query:
+            params["filter"] = request.query["filter"]
+        params["api-version"] = request.api_version
+        body["nextLink"] = f"{request.base_url}{request.path}?{urlencode(params, quote_via=quote)}"
+    return Reply(200, body)
+
+
+def _created(request: ApiRequest, created: Created) -> Reply:
+    operation_url = (
+        f"{request.base_url}/customvoice/operations/{created.operation_id}?api-version={request.api_version}"
+    )
+    headers = {"Operation-Id": created.operation_id, "Operation-Location": operation_url}
+    return Reply(201, created.resource, headers)
+
+
+def _operation_id(request: ApiRequest) -> str | None:
+    return request.headers.get("operation-id")
+
+
+# Handlers
+
+
+def _list_projects(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return _page(request, backend.list_projects(request.query.get("filter")))
+
+
+def _get_project(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return Reply(200, backend.get_project(request.resource_id))
+
+
+def _create_project(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return Reply(201, backend.create_project(request.resource_id, _json_object(request)))
+
+
+def _delete_project(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    backend.delete_project(request.resource_id, force=_bool_query(request, "forceDelete"))
+    return Reply(204)
+
+
+def _list_consents(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return _page(request, backend.list_consents(request.query.get("filter")))
+
+
+def _get_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return Reply(200, backend.get_consent(request.resource_id))
+
+
+def _create_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    payload = _json_object(request)
+    return _created(request, backend.create_consent(request.resource_id, payload, _operation_id(request)))
+
+
+def _delete_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    backend.delete_consent(request.resource_id)
+    return Reply(204)
+
+
+def _list_personal_voices(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return _page(request, backend.list_personal_voices(request.query.get("filter")))
+
+
+def _get_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return Reply(200, backend.get_personal_voice(request.resource_id))
+
+
+def _create_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    payload = _json_object(request)
+    return _created(request, backend.create_personal_voice(request.resource_id, payload, _operation_id(request)))
+
+
+def _create_personal_voice_with_id_in_body(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    if request.api_version != SEED_API_VERSION:
+        raise CustomVoiceError(
+            405,
+            "BadRequest",
+            f"POST /customvoice/personalvoices is only accepted for api-version {SEED_API_VERSION}; "
+            "use PUT /customvoice/personalvoices/{id}.",
+        )
+    payload = _json_object(request)
+    voice_id = payload.pop("id", None)
+    if not isinstance(voice_id, str):
+        raise bad_argument("The property 'id' is required and must be a string.", "id")
+    return _created(request, backend.create_personal_voice(voice_id, payload, _operation_id(request)))
+
+
+def _delete_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    backend.delete_personal_voice(request.resource_id)
+    return Reply(204)
+
+
+def _reject_multipart(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    raise _multipart_not_emulated()
+
+
+def _get_operation(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return Reply(200, backend.get_operation(request.resource_id))
+
+
+def _recorded_requests(backend: CustomVoiceBackend) -> Reply:
+    return Reply(200, [recorded.to_json() for recorded in backend.requests])
+
+
+def _clear_recorded_requests(backend: CustomVoiceBackend) -> Reply:
+    backend.clear_requests()
+    return Reply(204)
+
+
+def _reset(backend: CustomVoiceBackend) -> Reply:
+    backend.reset()
+    return Reply(204)
+
+
+_ID = r"(?P<id>[^/]+)"
+_API_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, Handler]], ...] = (
+    (re.compile(r"/customvoice/projects"), {"GET": _list_projects}),
+    (
+        re.compile(rf"/customvoice/projects/{_ID}"),
+        {"GET": _get_project, "PUT": _create_project, "DELETE": _delete_project},
+    ),
+    (re.compile(r"/customvoice/consents"), {"GET": _list_consents}),
+    (
+        re.compile(rf"/customvoice/consents/{_ID}"),
+        {"GET": _get_consent, "PUT": _create_consent, "POST": _reject_multipart, "DELETE": _delete_consent},
+    ),
+    (
+        re.compile(r"/customvoice/personalvoices"),
+        {"GET": _list_personal_voices, "POST": _create_personal_voice_with_id_in_body},
+    ),
+    (
+        re.compile(rf"/customvoice/personalvoices/{_ID}"),
+        {
+            "GET": _get_personal_voice,
+            "PUT": _create_personal_voice,
+            "POST": _reject_multipart,
+            "DELETE": _delete_personal_voice,
+        },
+    ),
+    (re.compile(rf"/customvoice/operations/{_ID}"), {"GET": _get_operation}),
+)
+_CONTROL_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, ControlHandler]], ...] = (
+    (re.compile(rf"{CONTROL_PREFIX}/requests"), {"GET": _recorded_requests, "DELETE": _clear_recorded_requests}),
+    (re.compile(rf"{CONTROL_PREFIX}/reset"), {"POST": _reset}),
+)

@@ -1,0 +1,110 @@
+"""The real pulumi CLI, a local file backend and the emulator's HTTP server, in a temporary
+copy of the project. Every command is bounded in time; the fixtures stop what they start."""
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from emulator import CustomVoiceBackend, EmulatorServer
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "e2e0123456789abcdef0123456789abc"
+SAS_SIGNATURES = ("ZTJlc2lnbmF0dXJlb25l", "ZTJlc2lnbmF0dXJldHdv")
+COMMAND_TIMEOUT = 300
+
+
+def sas_token(signature: str) -> str:
+    return f"sv=2024-11-04&sp=rl&se=2030-01-01T00%3A00%3A00Z&sr=c&sig={signature}%3D"
+
+
+@pytest.fixture(scope="session")
+def pulumi_bin() -> str:
+    installed = subprocess.run(
+        [str(ROOT / "scripts" / "install-pulumi-cli")], capture_output=True, text=True, timeout=3600, check=True
+    )
+    return installed.stdout.strip().splitlines()[-1]
+
+
+@dataclass
+class Project:
+    """A temporary copy of the project with its own stack, backend and emulator."""
+
+    directory: Path
+    env: dict[str, str]
+    server: EmulatorServer
+    stack: str = "e2e"
+    transcript: list[str] = field(default_factory=list)
+
+    @property
+    def backend(self) -> CustomVoiceBackend:
+        return self.server.backend
+
+    def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            ["pulumi", *args, "--stack", self.stack, "--non-interactive"],
+            check=False,
+            cwd=self.directory,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
+        self.transcript.append(f"$ pulumi {' '.join(args)}\n{result.stdout}\n{result.stderr}")
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"pulumi {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def write_catalog(self, catalog: dict[str, Any]) -> None:
+        (self.directory / "stacks" / f"{self.stack}.yaml").write_text(yaml.safe_dump(catalog, sort_keys=False))
+
+    def outputs(self) -> dict[str, Any]:
+        return json.loads(self.pulumi("stack", "output", "--json").stdout)
+
+    def voices_in_service(self) -> dict[str, dict[str, Any]]:
+        return {v["id"]: v for v in self.backend.list_personal_voices()}
+
+    def writes_seen(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in self.backend.requests if r.is_write]
+
+
+@pytest.fixture
+def project(tmp_path: Path, pulumi_bin: str) -> Iterator[Project]:
+    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3)
+    backend.add_project("contoso-personal-voices")
+    backend.add_consent("jessica-consent", "contoso-personal-voices")
+    directory = tmp_path / "project"
+    directory.mkdir()
+    shutil.copy(ROOT / "__main__.py", directory)
+    (directory / "stacks").mkdir()
+    project_file = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    project_file["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
+    (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
+        "PATH": f"{pulumi_bin}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    }
+    (tmp_path / "state").mkdir()
+    with EmulatorServer(backend) as server:
+        project = Project(directory, env, server)
+        project.pulumi("stack", "init", project.stack)
+        project.pulumi("config", "set", "speechEndpoint", server.url)
+        project.pulumi("config", "set", "pollIntervalSeconds", "0.1")
+        project.pulumi("config", "set", "--secret", "speechKey", KEY)
+        project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
+        yield project
+        project.pulumi("destroy", "--yes", check=False)

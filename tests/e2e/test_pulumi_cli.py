@@ -1,0 +1,137 @@
+"""pulumi preview / up / refresh / destroy, for real, against the emulator's HTTP server."""
+
+import copy
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import KEY, SAS_SIGNATURES, Project, sas_token
+
+pytestmark = pytest.mark.e2e
+
+VOICE_TYPE = "pulumi-python:dynamic/customvoice:PersonalVoice"
+CATALOG: dict[str, Any] = {
+    "projects": [{"id": "contoso-personal-voices"}],
+    "consents": [
+        {
+            "id": "jessica-consent",
+            "projectId": "contoso-personal-voices",
+            "voiceTalentName": "Jessica Smith",
+            "companyName": "Contoso",
+            "locale": "en-US",
+        }
+    ],
+    "voices": [
+        {
+            "id": voice_id,
+            "name": name,
+            "projectId": "contoso-personal-voices",
+            "consentId": "jessica-consent",
+            "audios": {
+                "containerUrl": "http://127.0.0.1:10000/devstoreaccount1/voices",
+                "prefix": f"{name}/",
+                "extensions": [".wav"],
+            },
+        }
+        for voice_id, name in (("JessicaVoice", "jessica"), ("MarkVoice", "mark"))
+    ],
+}
+
+
+def edited(change) -> dict[str, Any]:
+    catalog = copy.deepcopy(CATALOG)
+    change(catalog)
+    return catalog
+
+
+def profile_ids(project: Project) -> dict[str, str]:
+    return {voice_id: voice["speakerProfileId"] for voice_id, voice in project.outputs()["voices"].items()}
+
+
+def assert_no_secrets_leaked(project: Project) -> None:
+    exported = project.pulumi("stack", "export").stdout
+    for text in [exported, *project.transcript]:
+        assert KEY not in text
+        for signature in SAS_SIGNATURES:
+            assert signature not in text
+
+
+def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> None:
+    project.write_catalog(CATALOG)
+
+    # up from nothing: every declared voice, and only those, exist with a speakerProfileId.
+    project.pulumi("up", "--yes")
+    first = profile_ids(project)
+    service = project.voices_in_service()
+    assert set(first) == set(service) == {"JessicaVoice", "MarkVoice"}
+    assert all(first[v] == service[v]["speakerProfileId"] for v in first)
+    assert project.outputs()["voices"]["JessicaVoice"]["status"] == "Succeeded"
+
+    # Unchanged: preview sends no writes, and a second up changes nothing.
+    project.backend.clear_requests()
+    project.pulumi("preview", "--expect-no-changes")
+    assert project.writes_seen() == []
+    project.pulumi("up", "--yes", "--expect-no-changes")
+    assert profile_ids(project) == first
+
+    # A new prefix replaces the voice; the preview names the property.
+    moved = edited(lambda c: c["voices"][0]["audios"].update(prefix="jessica-v2/"))
+    project.write_catalog(moved)
+    preview = project.pulumi("preview", "--diff").stdout
+    assert "replace" in preview and "jessica-v2/" in preview and "prefix" in preview
+    project.pulumi("up", "--yes")
+    second = profile_ids(project)
+    assert second["JessicaVoice"] != first["JessicaVoice"]
+    assert second["MarkVoice"] == first["MarkVoice"]
+    assert project.voices_in_service()["JessicaVoice"]["audios"]["prefix"] == "jessica-v2/"
+
+    # Rotating only the SAS token is an in-place update: same voice, same speakerProfileId.
+    project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[1]))
+    preview = project.pulumi("preview", "--diff").stdout
+    assert "replace" not in preview and "update" in preview
+    project.backend.clear_requests()
+    project.pulumi("up", "--yes")
+    assert profile_ids(project) == second
+    assert project.writes_seen() == []
+
+    # Ids are case-sensitive: a new case is a new voice, replacing the old one.
+    recased = edited(lambda c: c["voices"][0].update(id="jessicavoice"))
+    recased["voices"][0]["audios"]["prefix"] = "jessica-v2/"
+    project.write_catalog(recased)
+    assert "replace" in project.pulumi("preview", "--diff").stdout
+    project.pulumi("up", "--yes")
+    assert set(project.voices_in_service()) == {"jessicavoice", "MarkVoice"}
+
+    # Deleted out of band: refresh drops it from state, up recreates it.
+    project.backend.delete_personal_voice("MarkVoice")
+    project.pulumi("refresh", "--yes")
+    assert "MarkVoice" not in project.pulumi("stack", "export").stdout
+    project.pulumi("up", "--yes")
+    assert "MarkVoice" in project.voices_in_service()
+
+    # Removed from the catalog: up deletes it in the service.
+    recased["voices"] = recased["voices"][:1]
+    project.write_catalog(recased)
+    project.pulumi("up", "--yes")
+    assert set(project.voices_in_service()) == {"jessicavoice"}
+
+    assert_no_secrets_leaked(project)
+    project.pulumi("destroy", "--yes")
+    assert project.voices_in_service() == {}
+
+
+def test_the_seed_api_version_creates_with_post_and_goes_through_the_same_cycle(project: Project) -> None:
+    project.pulumi("config", "set", "apiVersion", "2023-12-01-preview")
+    project.write_catalog(CATALOG)
+    project.pulumi("up", "--yes")
+    assert ("POST", "/customvoice/personalvoices") in project.writes_seen()
+    assert set(profile_ids(project)) == set(project.voices_in_service())
+
+    project.backend.delete_personal_voice("JessicaVoice")
+    project.pulumi("refresh", "--yes")
+    project.pulumi("up", "--yes")
+    assert set(project.voices_in_service()) == {"JessicaVoice", "MarkVoice"}
+
+    assert_no_secrets_leaked(project)
+    project.pulumi("destroy", "--yes")
+    assert project.voices_in_service() == {}
