@@ -25,6 +25,11 @@ def sas_token(signature: str) -> str:
     return f"sv=2024-11-04&sp=rl&se=2030-01-01T00%3A00%3A00Z&sr=c&sig={signature}%3D"
 
 
+def shown(args: tuple[str, ...]) -> str:
+    """The command line, with the value of a `config set --secret` masked."""
+    return " ".join(args[:-1] + ("[secret]",)) if "--secret" in args else " ".join(args)
+
+
 @pytest.fixture(scope="session")
 def pulumi_bin() -> str:
     installed = subprocess.run(
@@ -57,11 +62,10 @@ class Project:
             text=True,
             timeout=COMMAND_TIMEOUT,
         )
-        self.transcript.append(f"$ pulumi {' '.join(args)}\n{result.stdout}\n{result.stderr}")
+        # What the CLI printed, to be searched for secrets (our own command line holds them).
+        self.transcript.append(f"{result.stdout}\n{result.stderr}")
         if check and result.returncode != 0:
-            raise AssertionError(
-                f"pulumi {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-            )
+            raise AssertionError(f"pulumi {shown(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
         return result
 
     def write_catalog(self, catalog: dict[str, Any]) -> None:
@@ -101,7 +105,7 @@ def project(tmp_path: Path, pulumi_bin: str) -> Iterator[Project]:
     (tmp_path / "state").mkdir()
     with EmulatorServer(backend) as server:
         project = Project(directory, env, server)
-        project.pulumi("stack", "init", project.stack)
+        project.pulumi("stack", "init")
         project.pulumi("config", "set", "speechEndpoint", server.url)
         project.pulumi("config", "set", "pollIntervalSeconds", "0.1")
         project.pulumi("config", "set", "--secret", "speechKey", KEY)
