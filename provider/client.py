@@ -1,6 +1,7 @@
 """A small client for the Custom Voice REST API (the part personal voices need)."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Self
 from urllib.parse import quote
 
@@ -52,55 +53,69 @@ class CustomVoiceClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # -- personal voices ---------------------------------------------------------------
+    # -- any resource kind -------------------------------------------------------------
 
-    def get_personal_voice(self, voice_id: str) -> dict[str, Any] | None:
-        """The voice, or None when the service has no voice with that id."""
-        return self._get_or_none(f"personalvoices/{_segment(voice_id)}", f"Reading personal voice {voice_id!r}")
+    def get(self, kind: "ResourceKind", resource_id: str) -> dict[str, Any] | None:
+        """The resource, or None when the service has none with that id."""
+        return self._get_or_none(kind.path(resource_id), f"Reading {kind.label} {resource_id!r}")
 
-    def create_personal_voice(self, voice_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Send the create request; the voice comes back NotStarted (see `begin_create_personal_voice`)."""
-        action = f"Creating personal voice {voice_id!r}"
-        if self.api_version == SEED_API_VERSION:
-            response = self._request("POST", "personalvoices", action, json={**body, "id": voice_id})
-        else:
-            response = self._request("PUT", f"personalvoices/{_segment(voice_id)}", action, json=body)
-        return json_or_empty(response)
+    def put(self, kind: "ResourceKind", resource_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return json_or_empty(
+            self._request("PUT", kind.path(resource_id), f"Creating {kind.label} {resource_id!r}", json=body)
+        )
 
-    def begin_create_personal_voice(self, voice_id: str, body: dict[str, Any]) -> StatusPoller:
-        created = self.create_personal_voice(voice_id, body)
-        return self.poller_for_personal_voice(voice_id, created)
+    def delete(self, kind: "ResourceKind", resource_id: str, params: dict[str, str] | None = None) -> bool:
+        """Delete the resource; False when it was already gone (which counts as success)."""
+        response = self._request(
+            "DELETE",
+            kind.path(resource_id),
+            f"Deleting {kind.label} {resource_id!r}",
+            params=params,
+            accept=(200, 202, 204, 404),
+        )
+        return response.status_code != 404
 
-    def poller_for_personal_voice(self, voice_id: str, current: dict[str, Any]) -> StatusPoller:
+    def poller(self, kind: "ResourceKind", resource_id: str, current: dict[str, Any]) -> StatusPoller:
+        """Waits for a long-running create (consents, personal voices) to finish."""
         return StatusPoller(
-            f"Personal voice {voice_id!r}",
-            lambda: self.get_personal_voice(voice_id),
+            f"{kind.label.capitalize()} {resource_id!r}",
+            lambda: self.get(kind, resource_id),
             current,
             self.poll_settings,
         )
 
-    def delete_personal_voice(self, voice_id: str) -> bool:
-        """Delete the voice; False when it was already gone (which counts as success)."""
-        return self._delete_or_absent(f"personalvoices/{_segment(voice_id)}", f"Deleting personal voice {voice_id!r}")
-
-    def list_personal_voices(
-        self, project_id: str | None = None, *, page_size: int | None = None
+    def list(
+        self, kind: "ResourceKind", project_id: str | None = None, *, page_size: int | None = None
     ) -> Iterator[dict[str, Any]]:
-        """Every voice (of one project, if given), following nextLink page by page."""
+        """Every resource (of one project, if given), following nextLink page by page."""
         params = {}
         if project_id:
             params["filter"] = f"projectId eq '{project_id}'"
         if page_size:
             params["maxpagesize"] = str(page_size)
-        return self._paged("personalvoices", "Listing personal voices", params)
+        return self._paged(kind.collection, f"Listing {kind.label}s", params)
 
-    # -- projects and consents (read side, for the referential rules) ------------------
+    # -- creates whose form differs from a plain PUT -----------------------------------
 
-    def get_project(self, project_id: str) -> dict[str, Any] | None:
-        return self._get_or_none(f"projects/{_segment(project_id)}", f"Reading project {project_id!r}")
+    def create_personal_voice(self, voice_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Send the create request; the voice comes back NotStarted (poll it with `poller`)."""
+        if self.api_version != SEED_API_VERSION:
+            return self.put(PERSONAL_VOICE, voice_id, body)
+        action = f"Creating {PERSONAL_VOICE.label} {voice_id!r}"
+        return json_or_empty(self._request("POST", PERSONAL_VOICE.collection, action, json={**body, "id": voice_id}))
 
-    def get_consent(self, consent_id: str) -> dict[str, Any] | None:
-        return self._get_or_none(f"consents/{_segment(consent_id)}", f"Reading consent {consent_id!r}")
+    def create_consent_from_file(
+        self, consent_id: str, fields: dict[str, str], audio: bytes, filename: str
+    ) -> dict[str, Any]:
+        """Consents_Post: the consent recording sent as a multipart upload."""
+        response = self._request(
+            "POST",
+            CONSENT.path(consent_id),
+            f"Creating {CONSENT.label} {consent_id!r}",
+            data=fields,
+            files={"audiodata": (filename, audio, _audio_content_type(filename))},
+        )
+        return json_or_empty(response)
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -114,6 +129,8 @@ class CustomVoiceClient:
         action: str,
         *,
         json: dict[str, Any] | None = None,
+        data: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
         params: dict[str, str] | None = None,
         accept: tuple[int, ...] = (200, 201, 202, 204),
     ) -> requests.Response:
@@ -122,7 +139,9 @@ class CustomVoiceClient:
         if "api-version=" not in url:
             query["api-version"] = self.api_version
         try:
-            response = self._session.request(method, url, params=query, json=json, timeout=self.timeout)
+            response = self._session.request(
+                method, url, params=query, json=json, data=data, files=files, timeout=self.timeout
+            )
         except requests.RequestException as exc:
             # `from None`: the chained exception's text may hold what `redact` is for.
             raise CustomVoiceError(f"{action} failed: {type(exc).__name__}: {redact(str(exc))}") from None
@@ -136,10 +155,6 @@ class CustomVoiceClient:
             return None
         return json_or_empty(response)
 
-    def _delete_or_absent(self, path: str, action: str) -> bool:
-        response = self._request("DELETE", path, action, accept=(200, 202, 204, 404))
-        return response.status_code != 404
-
     def _paged(self, path: str, action: str, params: dict[str, str] | None) -> Iterator[dict[str, Any]]:
         page = json_or_empty(self._request("GET", path, action, params=params))
         while True:
@@ -150,5 +165,19 @@ class CustomVoiceClient:
             page = json_or_empty(self._request("GET", next_link, action))
 
 
-def _segment(value: str) -> str:
-    return quote(value, safe="")
+@dataclass(frozen=True)
+class ResourceKind:
+    collection: str  # the URL segment, e.g. "personalvoices"
+    label: str  # for messages, e.g. "personal voice"
+
+    def path(self, resource_id: str) -> str:
+        return f"{self.collection}/{quote(resource_id, safe='')}"
+
+
+PROJECT = ResourceKind("projects", "project")
+CONSENT = ResourceKind("consents", "consent")
+PERSONAL_VOICE = ResourceKind("personalvoices", "personal voice")
+
+
+def _audio_content_type(filename: str) -> str:
+    return "audio/mpeg" if filename.lower().endswith(".mp3") else "audio/wav"

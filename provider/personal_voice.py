@@ -20,7 +20,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from provider.client import DEFAULT_API_VERSION, CustomVoiceClient
+from provider.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CustomVoiceClient
 from provider.errors import CustomVoiceError
 from provider.settings import ProviderSettings
 from provider.validation import id_from_name
@@ -72,13 +72,15 @@ class PersonalVoiceProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         voice_id = props["voiceId"]
         with self._client(props) as client:
-            existing = client.get_personal_voice(voice_id)
+            existing = client.get(PERSONAL_VOICE, voice_id)
             if existing is None:
                 try:
-                    poller = client.begin_create_personal_voice(voice_id, request_body(props))
+                    poller = client.poller(
+                        PERSONAL_VOICE, voice_id, client.create_personal_voice(voice_id, request_body(props))
+                    )
                 except CustomVoiceError as error:
                     # Another run created it between our look and our create.
-                    existing = client.get_personal_voice(voice_id) if error.status in (400, 409) else None
+                    existing = client.get(PERSONAL_VOICE, voice_id) if error.status in (400, 409) else None
                     if existing is None:
                         raise
                     poller = self._adopt(client, props, existing)
@@ -86,7 +88,7 @@ class PersonalVoiceProvider(ResourceProvider):
                 poller = self._adopt(client, props, existing)
             voice = poller.result()
             if voice.get("status") == "Failed":
-                client.delete_personal_voice(voice_id)
+                client.delete(PERSONAL_VOICE, voice_id)
                 reason = (voice.get("properties") or {}).get("failureReason", "no failureReason given")
                 raise PersonalVoiceFailed(
                     f"Personal voice {voice_id!r} failed: {reason}. The failed voice was deleted; "
@@ -96,7 +98,7 @@ class PersonalVoiceProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self._client(props) as client:
-            voice = client.get_personal_voice(props.get("voiceId") or id_)
+            voice = client.get(PERSONAL_VOICE, props.get("voiceId") or id_)
         if voice is None:
             return ReadResult("", {})
         return ReadResult(id_, _outputs(props, voice))
@@ -111,7 +113,7 @@ class PersonalVoiceProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with self._client(props) as client:
-            client.delete_personal_voice(props.get("voiceId") or id_)
+            client.delete(PERSONAL_VOICE, props.get("voiceId") or id_)
 
     def _client(self, props: dict[str, Any]) -> CustomVoiceClient:
         settings: ProviderSettings = getattr(self, "_settings", None) or ProviderSettings.load(None)
@@ -136,9 +138,9 @@ class PersonalVoiceProvider(ResourceProvider):
                 "the existing voice in the service if it is not needed, then run `pulumi up` again"
             )
         if existing.get("status") == "Failed":
-            client.delete_personal_voice(voice_id)
-            return client.begin_create_personal_voice(voice_id, request_body(props))
-        return client.poller_for_personal_voice(voice_id, existing)
+            client.delete(PERSONAL_VOICE, voice_id)
+            return client.poller(PERSONAL_VOICE, voice_id, client.create_personal_voice(voice_id, request_body(props)))
+        return client.poller(PERSONAL_VOICE, voice_id, existing)
 
 
 def _top_level(fields: list[str]) -> list[str]:

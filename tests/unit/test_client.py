@@ -7,7 +7,7 @@ import pytest
 import urllib3.util.retry
 
 from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
-from provider.client import CustomVoiceClient
+from provider.client import PERSONAL_VOICE, CustomVoiceClient
 from provider.errors import CustomVoiceError
 from provider.transport import SubscriptionKeyAuth
 from tests.conftest import CONTAINER, ENDPOINT, KEY
@@ -43,8 +43,8 @@ def test_regional_and_custom_subdomain_endpoints(endpoint):
 
 def test_missing_voice_reads_as_none_and_deletes_as_absent(backend):
     with client() as api:
-        assert api.get_personal_voice("Nobody") is None
-        assert api.delete_personal_voice("Nobody") is False
+        assert api.get(PERSONAL_VOICE, "Nobody") is None
+        assert api.delete(PERSONAL_VOICE, "Nobody") is False
 
 
 def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backend):
@@ -54,7 +54,7 @@ def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backe
         for index in range(5):
             api.create_personal_voice(f"Voice{index}", body())
         api.create_personal_voice("Other", {**body("proj2"), "consentId": "consent2"})
-        assert sorted(v["id"] for v in api.list_personal_voices(page_size=2)) == [
+        assert sorted(v["id"] for v in api.list(PERSONAL_VOICE, page_size=2)) == [
             "Other",
             "Voice0",
             "Voice1",
@@ -63,12 +63,12 @@ def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backe
             "Voice4",
         ]
         assert len([r for r in backend.requests if r.method == "GET"]) == 3
-        assert [v["id"] for v in api.list_personal_voices("proj2", page_size=2)] == ["Other"]
+        assert [v["id"] for v in api.list(PERSONAL_VOICE, "proj2", page_size=2)] == ["Other"]
 
 
 def test_poller_reaches_succeeded(backend):
     with client() as api:
-        voice = api.begin_create_personal_voice("Voice1", body()).result()
+        voice = api.poller(PERSONAL_VOICE, "Voice1", api.create_personal_voice("Voice1", body())).result()
     assert voice["status"] == "Succeeded"
 
 
@@ -95,7 +95,7 @@ def test_retry_after_is_honoured_against_the_real_server(monkeypatch):
         [(429, {"Retry-After": "7"}, {"error": {"code": "TooManyRequests", "message": "wait"}})],
     )
     with EmulatorServer(backend) as server, client(server.url) as api:
-        assert api.get_personal_voice("Nobody") is None
+        assert api.get(PERSONAL_VOICE, "Nobody") is None
     assert slept == [7.0]
 
 
@@ -105,7 +105,7 @@ def test_connection_errors_are_retried_then_reported_without_secrets():
         port = probe.getsockname()[1]
     api = client(f"http://127.0.0.1:{port}", retries=2, timeout=(0.5, 0.5))
     with api, pytest.raises(CustomVoiceError, match="ConnectionError") as caught:
-        api.get_personal_voice("Voice1")
+        api.get(PERSONAL_VOICE, "Voice1")
     assert KEY not in str(caught.value)
 
 
@@ -116,7 +116,7 @@ def test_error_carries_status_code_message_and_request_id(backend):
         [(400, {"apim-request-id": "req-123"}, {"error": {"code": "BadArgument", "message": "nope"}})],
     )
     with client() as api, pytest.raises(CustomVoiceError) as caught:
-        api.get_personal_voice("Voice1")
+        api.get(PERSONAL_VOICE, "Voice1")
     error = caught.value
     assert (error.status, error.code, error.request_id) == (400, "BadArgument", "req-123")
     assert "nope" in str(error) and "Voice1" in str(error)
