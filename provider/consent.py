@@ -1,0 +1,168 @@
+"""The Consent resource: the voice talent's recorded consent statement, in a project.
+
+The recording comes either as `audioUrl` (a blob URL, secret when it carries a SAS) or as a
+local `audioFile` sent with the multipart create. For a file, `check` records its SHA-256
+as `audioSha256`, so a new recording at the same path is a change (a replacement: the
+service cannot swap a consent's recording).
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from provider.client import CONSENT, DEFAULT_API_VERSION, CustomVoiceClient
+from provider.diffing import DiffRules
+from provider.errors import CustomVoiceError
+from provider.inputs import base_url, is_unknown
+from provider.resource_provider import CustomVoiceResourceProvider
+from provider.validation import Problem, check_endpoint, check_id, check_optional_text, check_url, id_from_name
+
+LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+REQUIRED_TEXT = ("voiceTalentName", "companyName", "locale")
+OPTIONAL_TEXT = ("description", "displayName", "apiVersion")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ConsentProvider(CustomVoiceResourceProvider):
+    kind = CONSENT
+    id_input = "consentId"
+    input_keys = (
+        "endpoint",
+        "apiVersion",
+        "consentId",
+        "projectId",
+        "voiceTalentName",
+        "companyName",
+        "locale",
+        "description",
+        "displayName",
+        "audioUrl",
+        "audioFile",
+        "audioSha256",
+    )
+    service_output_keys = ("status", "createdDateTime", "lastActionDateTime", "failureReason")
+    diff_rules = DiffRules(
+        replacing=(
+            "endpoint",
+            "consentId",
+            "projectId",
+            "voiceTalentName",
+            "companyName",
+            "locale",
+            "description",
+            "displayName",
+            "audioSha256",
+        ),
+        sas_urls=("audioUrl",),
+        in_place=("apiVersion", "audioFile"),
+    )
+    long_running = True
+    # audioUrl is request-only: the service never echoes it.
+    adoption_fields = ("projectId", "voiceTalentName", "companyName", "locale", "description", "displayName")
+
+    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        inputs = {key: news[key] for key in self.input_keys if news.get(key) is not None}
+        inputs.pop("audioSha256", None)  # derived from audioFile here, never taken as given
+        problems = check_endpoint("endpoint", inputs.get("endpoint"))
+        problems += check_id("consentId", inputs.get("consentId")) + check_id("projectId", inputs.get("projectId"))
+        for field in REQUIRED_TEXT:
+            if inputs.get(field) in (None, ""):
+                problems.append(Problem(field, "is required"))
+        for field in (*REQUIRED_TEXT, *OPTIONAL_TEXT):
+            problems += check_optional_text(field, inputs.get(field))
+        locale = inputs.get("locale")
+        if isinstance(locale, str) and locale and not is_unknown(locale) and not LOCALE.match(locale):
+            problems.append(Problem("locale", f"{locale!r} is not a locale such as 'en-US'"))
+        problems += self._recording(inputs)
+        return inputs, [p for p in problems if not is_unknown(inputs.get(p.field))]
+
+    @staticmethod
+    def _recording(inputs: dict[str, Any]) -> list[Problem]:
+        url, file = inputs.get("audioUrl"), inputs.get("audioFile")
+        if (url is None) == (file is None):
+            return [Problem("audioUrl", "give exactly one of audioUrl and audioFile (the consent recording)")]
+        if url is not None:
+            return [] if is_unknown(url) else check_url("audioUrl", url, allow_query=True)
+        if is_unknown(file):
+            return []
+        path = Path(str(file))
+        if not path.is_file():
+            return [Problem("audioFile", f"no such file: {file}")]
+        inputs["audioSha256"] = file_sha256(path)
+        return []
+
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
+        consent_id = props["consentId"]
+        fields = {
+            key: props[key]
+            for key in ("projectId", "voiceTalentName", "companyName", "locale", "description", "displayName")
+            if props.get(key) is not None
+        }
+        if props.get("audioUrl"):
+            return client.put(CONSENT, consent_id, {**fields, "audioUrl": props["audioUrl"]})
+        path = Path(props["audioFile"])
+        audio = path.read_bytes()
+        if hashlib.sha256(audio).hexdigest() != props.get("audioSha256"):
+            raise CustomVoiceError(
+                f"audioFile {str(path)!r} changed after the preview computed its hash; run `pulumi up` again"
+            )
+        return client.create_consent_from_file(consent_id, fields, audio, path.name)
+
+    def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:
+        return {"audioUrlWithoutSas": base_url(props["audioUrl"])} if props.get("audioUrl") else {}
+
+
+@dataclass
+class ConsentArgs:
+    endpoint: pulumi.Input[str]
+    project_id: pulumi.Input[str]
+    voice_talent_name: pulumi.Input[str]
+    company_name: pulumi.Input[str]
+    locale: pulumi.Input[str]
+    audio_file: pulumi.Input[str] | None = None
+    audio_url: pulumi.Input[str] | None = None
+    consent_id: pulumi.Input[str] | None = None
+    api_version: pulumi.Input[str] = DEFAULT_API_VERSION
+    description: pulumi.Input[str] | None = None
+    display_name: pulumi.Input[str] | None = None
+
+
+class Consent(Resource, module="customvoice", name="Consent"):
+    """A voice talent's consent. `audioUrl` is a secret output, since it may carry a SAS."""
+
+    # Attributes keep the API's camelCase names, as dynamic resources' outputs do.
+    consentId: pulumi.Output[str]
+    projectId: pulumi.Output[str]
+    status: pulumi.Output[str]
+    audioSha256: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: ConsentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props: dict[str, Any] = {
+            "endpoint": args.endpoint,
+            "apiVersion": args.api_version,
+            "consentId": args.consent_id if args.consent_id is not None else id_from_name(resource_name),
+            "projectId": args.project_id,
+            "voiceTalentName": args.voice_talent_name,
+            "companyName": args.company_name,
+            "locale": args.locale,
+            "description": args.description,
+            "displayName": args.display_name,
+            "audioUrl": args.audio_url,
+            "audioFile": args.audio_file,
+        }
+        for output in ("audioSha256", *ConsentProvider.service_output_keys, "audioUrlWithoutSas"):
+            props.setdefault(output, None)
+        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["audioUrl"])
+        super().__init__(ConsentProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret_outputs, opts))

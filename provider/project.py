@@ -1,0 +1,87 @@
+"""The Project resource: the Custom Voice project (kind PersonalVoice) that holds consents
+and personal voices.
+
+Deleting a project deletes everything in it, in the service. The stack deletes voices and
+consents first anyway (they depend on the project); `forceDelete` is only needed for
+projects that hold models and endpoints, which personal-voice projects do not.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from provider.client import DEFAULT_API_VERSION, PROJECT, CustomVoiceClient
+from provider.diffing import DiffRules
+from provider.resource_provider import CustomVoiceResourceProvider
+from provider.validation import Problem, check_endpoint, check_id, check_optional_text, id_from_name
+
+PERSONAL_VOICE_KIND = "PersonalVoice"
+
+
+class ProjectProvider(CustomVoiceResourceProvider):
+    kind = PROJECT
+    id_input = "projectId"
+    input_keys = ("endpoint", "apiVersion", "projectId", "description", "displayName", "forceDelete")
+    service_output_keys = ("kind", "createdDateTime")
+    diff_rules = DiffRules(
+        replacing=("endpoint", "projectId", "description", "displayName"),
+        in_place=("apiVersion", "forceDelete"),
+    )
+    long_running = False
+    adoption_fields = ("kind", "description", "displayName")
+
+    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        inputs = {key: news[key] for key in self.input_keys if news.get(key) is not None}
+        problems = check_endpoint("endpoint", inputs.get("endpoint")) + check_id("projectId", inputs.get("projectId"))
+        for field in ("description", "displayName", "apiVersion"):
+            problems += check_optional_text(field, inputs.get(field))
+        if not isinstance(inputs.get("forceDelete", False), bool):
+            problems.append(Problem("forceDelete", "must be true or false"))
+        return inputs, problems
+
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
+        body = {"kind": PERSONAL_VOICE_KIND}
+        body.update({key: props[key] for key in ("description", "displayName") if props.get(key) is not None})
+        return client.put(PROJECT, props["projectId"], body)
+
+    def differences(self, props: dict[str, Any], existing: dict[str, Any]) -> list[str]:
+        return super().differences({**props, "kind": PERSONAL_VOICE_KIND}, existing)
+
+    def delete_params(self, props: dict[str, Any]) -> dict[str, str] | None:
+        return {"forceDelete": "true"} if props.get("forceDelete") else None
+
+
+@dataclass
+class ProjectArgs:
+    endpoint: pulumi.Input[str]
+    project_id: pulumi.Input[str] | None = None
+    api_version: pulumi.Input[str] = DEFAULT_API_VERSION
+    description: pulumi.Input[str] | None = None
+    display_name: pulumi.Input[str] | None = None
+    force_delete: pulumi.Input[bool] = False
+
+
+class Project(Resource, module="customvoice", name="Project"):
+    """A Custom Voice project of kind PersonalVoice. With no `project_id`, the id is derived
+    from the resource name."""
+
+    # Attributes keep the API's camelCase names, as dynamic resources' outputs do.
+    projectId: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    kind: pulumi.Output[str]
+    createdDateTime: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: ProjectArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props: dict[str, Any] = {
+            "endpoint": args.endpoint,
+            "apiVersion": args.api_version,
+            "projectId": args.project_id if args.project_id is not None else id_from_name(resource_name),
+            "description": args.description,
+            "displayName": args.display_name,
+            "forceDelete": args.force_delete,
+            "kind": None,
+            "createdDateTime": None,
+        }
+        super().__init__(ProjectProvider(), resource_name, props, opts)

@@ -1,0 +1,146 @@
+"""What every Custom Voice dynamic provider shares: settings, diff, create-or-adopt, read,
+update and delete. Each resource says which inputs it has and how its create is sent."""
+
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from provider.client import DEFAULT_API_VERSION, CustomVoiceClient, ResourceKind
+from provider.diffing import DiffRules
+from provider.inputs import blank_as_none, lookup, top_level
+from provider.lifecycle import create_or_adopt
+from provider.settings import ProviderSettings
+from provider.validation import Problem
+
+
+class CustomVoiceResourceProvider(ResourceProvider):
+    """Holds no state of its own until `configure()` runs in the provider host, so what
+    gets pickled into state is only a reference to the subclass."""
+
+    kind: ClassVar[ResourceKind]
+    id_input: ClassVar[str]
+    input_keys: ClassVar[tuple[str, ...]]
+    service_output_keys: ClassVar[tuple[str, ...]]
+    diff_rules: ClassVar[DiffRules]
+    long_running: ClassVar[bool]
+    # Fields the service echoes back, compared when adopting an existing resource.
+    adoption_fields: ClassVar[tuple[str, ...]]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = ProviderSettings.load(req.config)
+
+    # -- to be provided by each resource -----------------------------------------------
+
+    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        raise NotImplementedError
+
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def delete_params(self, props: dict[str, Any]) -> dict[str, str] | None:
+        return None
+
+    # -- the provider protocol -----------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, problems = self.normalise(news)
+        return CheckResult(inputs, [CheckFailure(p.field, p.reason) for p in problems])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replacing = self.diff_rules.replacing_changes(olds, news)
+        changes = top_level(replacing + self.diff_rules.in_place_changes(olds, news))
+        same_slot = all(olds.get(key) == news.get(key) for key in (self.id_input, "endpoint"))
+        return DiffResult(
+            changes=bool(changes),
+            replaces=top_level(replacing),
+            stables=[] if replacing else ["createdDateTime"],
+            # Two resources with one id cannot coexist in one Speech resource.
+            delete_before_replace=bool(replacing) and same_slot,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        resource_id = props[self.id_input]
+        with self.client(props) as client:
+            resource = create_or_adopt(
+                client,
+                self.kind,
+                resource_id,
+                lambda: self.send_create(client, props),
+                lambda existing: self.differences(props, existing),
+                long_running=self.long_running,
+            )
+        return CreateResult(resource_id, self.outputs(props, resource))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.client(props) as client:
+            resource = client.get(self.kind, props.get(self.id_input) or id_)
+        if resource is None:
+            return ReadResult("", {})
+        return ReadResult(id_, self.outputs(props, resource))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Only in-place changes get here (diff replaces for the rest), and none of them
+        # is sent to the service: they change how the resource is reached, not what it is.
+        service_fields = {key: olds[key] for key in self.service_output_keys if key in olds}
+        return UpdateResult({**self.inputs_of(news), **service_fields, **self.extra_outputs(news)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with self.client(props) as client:
+            client.delete(self.kind, props.get(self.id_input) or id_, self.delete_params(props))
+
+    # -- shared helpers ------------------------------------------------------------------
+
+    def client(self, props: dict[str, Any]) -> CustomVoiceClient:
+        settings: ProviderSettings = getattr(self, "_settings", None) or ProviderSettings.load(None)
+        return CustomVoiceClient(
+            props["endpoint"],
+            settings.auth(),
+            api_version=props.get("apiVersion") or DEFAULT_API_VERSION,
+            retries=settings.retries,
+            backoff_factor=settings.backoff_factor,
+            poll=settings.poll(),
+        )
+
+    def inputs_of(self, props: dict[str, Any]) -> dict[str, Any]:
+        return {key: props[key] for key in self.input_keys if key in props}
+
+    def outputs(self, props: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any]:
+        outputs = self.inputs_of(props)
+        for key in self.service_output_keys:
+            value = (resource.get("properties") or {}).get(key) if key == "failureReason" else resource.get(key)
+            if value is not None:
+                outputs[key] = value
+        return {**outputs, **self.extra_outputs(props)}
+
+    def differences(self, props: dict[str, Any], existing: dict[str, Any]) -> list[str]:
+        """How a resource found in the service differs from the inputs, one line a field."""
+        found = []
+        for name in self.adoption_fields:
+            want, have = lookup(props, name), lookup(existing, name)
+            if name in ("description", "displayName") and want is None:
+                continue
+            comparable = self.diff_rules.comparable.get(name, _same)
+            want, have = blank_as_none(comparable(want)), blank_as_none(comparable(have))
+            if want != have:
+                found.append(f"{name}: declared {_show(want)}, the service has {_show(have)}")
+        return found
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _show(value: Any) -> str:
+    return "nothing" if value in (None, "") else repr(value)
