@@ -185,7 +185,12 @@ func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulum
 	args = append(args, filepath.Join(info.GetProgramDirectory(), program))
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	// A stack without config must still reach the program as {}, not null.
+	configValues := req.GetConfig()
+	if configValues == nil {
+		configValues = map[string]string{}
+	}
+	config, err := json.Marshal(configValues)
 	if err != nil {
 		return nil, fmt.Errorf("serializing config: %w", err)
 	}
