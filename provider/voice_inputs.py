@@ -1,4 +1,4 @@
-"""PersonalVoice inputs: validation, normalisation, the request body, and comparisons.
+"""PersonalVoice inputs: validation, normalisation and the request body.
 
 Input names mirror the Custom Voice request body, except the voice id: Pulumi reserves
 `id`, so the input is `voiceId` (sent to the API as `id`).
@@ -6,9 +6,8 @@ Input names mirror the Custom Voice request body, except the voice id: Pulumi re
 
 from typing import Any
 
-from pulumi.runtime import rpc
-
-from provider.redaction import query_of, strip_query
+from provider.inputs import is_unknown, lookup
+from provider.redaction import strip_query
 from provider.validation import (
     Problem,
     check_endpoint,
@@ -28,26 +27,9 @@ INPUT_KEYS = (
     "audios",
     "description",
     "displayName",
+    "promptAudioSha256",
 )
 SERVICE_OUTPUT_KEYS = ("speakerProfileId", "status", "createdDateTime", "lastActionDateTime", "failureReason")
-# Changing any of these means a different voice: the service cannot edit a voice in place.
-REPLACING_KEYS = (
-    "endpoint",
-    "voiceId",
-    "projectId",
-    "consentId",
-    "description",
-    "displayName",
-    "audios.containerUrl",
-    "audios.prefix",
-    "audios.extensions",
-)
-# The SAS token in audios.containerUrl, and the API version, are how we reach things,
-# not what the voice is: changing them updates state only.
-
-
-def is_unknown(value: Any) -> bool:
-    return value is rpc.UNKNOWN or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -56,13 +38,13 @@ def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
 
     def check(field: str, found: list[Problem]) -> None:
-        if not is_unknown(_lookup(inputs, field)):
+        if not is_unknown(lookup(inputs, field)):
             problems.extend(found)
 
     check("endpoint", check_endpoint("endpoint", inputs.get("endpoint")))
     for field in ("voiceId", "projectId", "consentId"):
         check(field, check_id(field, inputs.get(field)))
-    for field in ("description", "displayName", "apiVersion"):
+    for field in ("description", "displayName", "apiVersion", "promptAudioSha256"):
         check(field, check_optional_text(field, inputs.get(field)))
 
     audios = inputs.get("audios")
@@ -98,87 +80,11 @@ def request_body(inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def container_url_without_sas(inputs: dict[str, Any]) -> str:
-    return strip_query(str(_lookup(inputs, "audios.containerUrl") or ""))
+    return strip_query(str(lookup(inputs, "audios.containerUrl") or ""))
 
 
-def replacing_changes(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
-    """The replacing properties whose value differs (an unknown value counts as different)."""
-    changed = []
-    for field in REPLACING_KEYS:
-        old, new = _lookup(olds, field), _lookup(news, field)
-        if field == "audios.containerUrl":
-            old, new = _base_url(old), _base_url(new)
-            if is_unknown(new):
-                # A SAS still being computed: the base URL is probably unchanged, and the
-                # engine diffs again with the real value before it acts.
-                continue
-        elif field == "audios.extensions":
-            old, new = _extension_set(old), _extension_set(new)
-        if is_unknown(new) or _blank(old) != _blank(new):
-            changed.append(field)
-    return changed
-
-
-def in_place_changes(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
-    changed = []
-    old_url, new_url = _lookup(olds, "audios.containerUrl"), _lookup(news, "audios.containerUrl")
-    if is_unknown(new_url) or query_of(str(old_url or "")) != query_of(str(new_url or "")):
-        changed.append("audios.containerUrl")
-    if olds.get("apiVersion") != news.get("apiVersion"):
-        changed.append("apiVersion")
-    return changed
-
-
-def differences_from_service(inputs: dict[str, Any], voice: dict[str, Any]) -> list[str]:
-    """How an existing voice in the service differs from the inputs, one line a field."""
-    wanted = {**request_body(inputs), "id": inputs["voiceId"]}
-    differences = []
-    for field in (
-        "projectId",
-        "consentId",
-        "audios.containerUrl",
-        "audios.prefix",
-        "audios.extensions",
-        "description",
-        "displayName",
-    ):
-        want, have = _lookup(wanted, field), _lookup(voice, field)
-        if field in ("description", "displayName") and want is None:
-            continue
-        if field == "audios.containerUrl":
-            want, have = _base_url(want), _base_url(have)
-        elif field == "audios.extensions":
-            want, have = _extension_set(want), _extension_set(have)
-        if _blank(want) != _blank(have):
-            differences.append(f"{field}: declared {_show(want)}, the service has {_show(have)}")
-    return differences
-
-
-def _lookup(values: dict[str, Any], dotted: str) -> Any:
-    current: Any = values
-    for part in dotted.split("."):
-        if is_unknown(current):
-            return current
-        if not isinstance(current, dict):
-            return None
-        current = current.get(part)
-    return current
-
-
-def _base_url(value: Any) -> Any:
-    return value if is_unknown(value) or value is None else strip_query(str(value))
-
-
-def _extension_set(value: Any) -> Any:
+def extension_set(value: Any) -> Any:
+    """Extensions as the service compares them: '*.wav' and '.wav' are one."""
     if is_unknown(value) or not isinstance(value, list):
         return value
     return sorted({normalise_extension(str(e)) for e in value})
-
-
-def _blank(value: Any) -> Any:
-    """None and '' are the same to the service (an absent prefix is an empty one)."""
-    return None if value == "" else value
-
-
-def _show(value: Any) -> str:
-    return "nothing" if value in (None, "") else repr(value)

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from provider.errors import CustomVoiceError
-from provider.personal_voice import PersonalVoiceConflict, PersonalVoiceFailed
+from provider.lifecycle import ResourceConflict, ResourceFailed
 from provider.polling import PollTimeout
 from tests.conftest import CONTAINER, ENDPOINT, KEY, SAS, SAS_SIGNATURE, configured_provider, voice_inputs
 
@@ -58,7 +58,7 @@ def test_server_errors_until_retries_run_out_fail_with_the_status_and_create_not
 
 def test_a_failed_voice_names_the_reason_and_is_not_left_behind(backend, provider):
     backend.fail_voice("Jessica", "SpeakerVerificationFailed")
-    with pytest.raises(PersonalVoiceFailed, match="SpeakerVerificationFailed"):
+    with pytest.raises(ResourceFailed, match="SpeakerVerificationFailed"):
         provider.create(voice_inputs())
     assert writes(backend)[-1] == ("DELETE", "/customvoice/personalvoices/Jessica")
     assert provider.read("Jessica", voice_inputs()).id == ""
@@ -73,11 +73,11 @@ def test_an_existing_matching_voice_is_adopted_without_a_second_create(backend, 
 
 def test_an_existing_different_voice_is_a_conflict_that_says_what_differs(backend, provider):
     provider.create(voice_inputs())
-    with pytest.raises(PersonalVoiceConflict) as caught:
+    with pytest.raises(ResourceConflict) as caught:
         provider.create(voice_inputs(audios_prefix="other/"))
     message = str(caught.value)
     assert "audios.prefix: declared 'other/', the service has 'jessica/'" in message
-    assert "choose another voiceId" in message
+    assert "choose another id" in message
     assert len(writes(backend)) == 1
 
 
