@@ -15,6 +15,8 @@ import yaml
 
 from emulator.backend import CustomVoiceBackend
 from emulator.errors import CustomVoiceError
+from emulator.identity import TOKEN_PATH
+from emulator.prompt_audio import PromptAudioInspector
 from emulator.server import EmulatorServer
 
 KEYS_ENVIRONMENT_VARIABLE = "CUSTOM_VOICE_EMULATOR_KEYS"
@@ -24,12 +26,17 @@ DEFAULT_KEY = "emulator-key"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    backend = CustomVoiceBackend(keys=_keys(args.key, os.environ), provisioning_seconds=args.provisioning_seconds)
+    backend = CustomVoiceBackend(
+        keys=_keys(args.key, os.environ),
+        provisioning_seconds=args.provisioning_seconds,
+        audio_inspector=PromptAudioInspector() if args.check_audio else None,
+    )
     if args.seed is not None:
         try:
             backend.seed(**_seed_lists(args.seed))
         except (OSError, TypeError, yaml.YAMLError, CustomVoiceError) as error:
             parser.error(f"--seed {args.seed}: {error}")
+    identity_header = backend.enable_entra() if args.entra or args.identity_header_file else None
     stop_requested = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop_requested.set())
@@ -39,13 +46,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"cannot listen on {args.host}:{args.port}: {error}")
     try:
         print(f"emulator listening on {server.url}", flush=True)
+        if identity_header is not None:
+            _announce_identity_endpoint(server.url, identity_header, args.identity_header_file)
         if args.port_file is not None:
             _write_atomically(args.port_file, f"{server.port}\n")
         stop_requested.wait()
     finally:
         server.stop()
-        if args.port_file is not None:
-            args.port_file.unlink(missing_ok=True)
+        for written in (args.port_file, args.identity_header_file):
+            if written is not None:
+                written.unlink(missing_ok=True)
     return 0
 
 
@@ -71,9 +81,35 @@ def _parser() -> argparse.ArgumentParser:
         "--seed", type=Path, help="YAML file whose top-level projects: and consents: lists are created at start"
     )
     parser.add_argument(
+        "--check-audio",
+        action="store_true",
+        help="read each personal voice's prompt audio through its SAS containerUrl (loopback hosts only, "
+        "e.g. Azurite) and fail the voice as the service would (see emulator/backend.py)",
+    )
+    parser.add_argument(
         "--port-file", type=Path, help="file to write the listening port to once ready (removed on exit)"
     )
+    parser.add_argument(
+        "--entra",
+        action="store_true",
+        help=f"accept Microsoft Entra ID bearer tokens too, and serve the App Service managed identity endpoint "
+        f"{TOKEN_PATH} (its identity is a Speech Contributor); prints IDENTITY_ENDPOINT and IDENTITY_HEADER",
+    )
+    parser.add_argument(
+        "--identity-header-file",
+        type=Path,
+        help="implies --entra: write IDENTITY_HEADER's value to this file (mode 0600, removed on exit) "
+        "instead of printing it",
+    )
     return parser
+
+
+def _announce_identity_endpoint(url: str, identity_header: str, header_file: Path | None) -> None:
+    print(f"IDENTITY_ENDPOINT={url}{TOKEN_PATH}", flush=True)
+    if header_file is None:
+        print(f"IDENTITY_HEADER={identity_header}", flush=True)
+    else:
+        _write_atomically(header_file, f"{identity_header}\n", mode=0o600)
 
 
 def _keys(cli_keys: list[str] | None, environment: Mapping[str, str]) -> list[str]:
@@ -96,9 +132,11 @@ def _seed_lists(path: Path) -> dict[str, list[Mapping[str, Any]]]:
     return lists
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str, mode: int = 0o644) -> None:
     """Readers polling for the file never see it half written."""
     partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=mode)  # created with its final mode, before the text is in it
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
 

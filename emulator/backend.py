@@ -6,8 +6,26 @@ OpenAPI specs (Azure/azure-rest-api-specs, Speech/TextToSpeech, 2023-12-01-previ
 2024-02-01-preview, 2026-01-01).
 
 Status progression: a consent or personal voice is NotStarted when created, Running from half
-of `provisioning_seconds`, and Succeeded (or Failed, see `fail_voice`/`fail_consent`) from
-the full time on, computed lazily from `clock`. Its operation shares that progression.
+of `provisioning_seconds`, and Succeeded (or Failed, see `fail_voice`/`fail_consent` and the
+prompt audio below) from the full time on, computed lazily from `clock`. Its operation
+shares that progression.
+
+Prompt audio (off by default; on with `audio_inspector=PromptAudioInspector()` or
+`python -m emulator --check-audio`): each personal voice create (PUT, and the seed's POST)
+reads the blobs of `audios` through its SAS `containerUrl`, before the backend lock is taken,
+and the voice then ends Failed, when its provisioning time is up, with
+`properties.failureReason`:
+- `InaccessibleCustomerStorage` when the container cannot be listed or a blob cannot be
+  downloaded: the host is not loopback (nothing is sent then: the emulator never sends
+  traffic off the machine), the URL is malformed, the connection is refused or times out,
+  or storage answers an error (403 for a bad or expired SAS signature or a missing
+  permission, 404 for a missing container). One try, no retries, no redirects.
+- `DataNotEnough` when the listing works but no usable file remains: no blob under `prefix`
+  whose name ends with one of `extensions` (case-insensitive), or every such blob is
+  unusable. Usable means WAV (PCM) or MP3, 5 to 90 seconds long (inclusive), at 16000,
+  24000, 44100 or 48000 Hz. One usable file is enough; unusable ones beside it are ignored.
+A pending `fail_voice` reason takes precedence. Creates the request itself rejects (400,
+409) fail as before; an Operation-Id retry reads storage again but keeps the first outcome.
 
 Where the spec is silent
 ------------------------
@@ -27,9 +45,12 @@ Choices made here, consistent with the rest of the API; clients should be tolera
 - A well-formed request the state forbids (referenced project or consent missing, project not
   of kind PersonalVoice, consent in another project, consent not Succeeded): 400 BadRequest,
   target names the referring property.
-- DELETE of a project that still holds consents or personal voices: 400 BadRequest unless
-  `forceDelete=true`, which deletes them too. DELETE of a consent a personal voice still uses:
-  400 BadRequest. Deleting a resource that is still provisioning is allowed (204).
+- DELETE of a project deletes its consents and personal voices with it, always: the
+  2026-01-01 spec says "All data (like consent, training set) in this project will be deleted
+  automatically". `forceDelete` (true/false, else 400 BadArgument) is accepted and changes
+  nothing: the spec needs it only for projects with models and endpoints, which are not
+  emulated (personal-voice projects have none). DELETE of a consent a personal voice still
+  uses: 400 BadRequest. Deleting a resource that is still provisioning is allowed (204).
 - A create always answers status NotStarted (lastActionDateTime = createdDateTime), even with
   `provisioning_seconds=0`; the next read shows the status the clock has reached.
 - Consents progress over `provisioning_seconds` exactly like personal voices.
@@ -39,18 +60,34 @@ Choices made here, consistent with the rest of the API; clients should be tolera
   it, though its examples omit it. A consent's `audioUrl` is request-only, as the spec says,
   and required by PUT (the JSON create is "with the provided audio URL").
 - HTTP-level choices (see `emulator.routes`): a missing or unknown Ocp-Apim-Subscription-Key
-  is 401 Unauthorized (Bearer tokens are not emulated and also get 401); a missing or
+  is 401 Unauthorized (so is a bearer token, unless Entra ID is enabled); a missing or
   unsupported api-version is 400 BadArgument, target "api-version"; an unknown path is 404
   NotFound; a known path with another method is 405 (code BadRequest); the seed's
   `POST /personalvoices` with the id in the body is accepted for 2023-12-01-preview only and
-  is 405 for other versions; multipart creates (`POST /consents/{id}`,
-  `POST /personalvoices/{id}`) are not emulated: 415 UnsupportedMediaType; a body that is not
-  a JSON object is 400 BadRequest. `x-ms-error-code` is sent on errors for 2026-01-01 only,
-  the one version whose spec declares it. Injected faults are served before authentication.
+  is 405 for other versions; the multipart voice create (`POST /personalvoices/{id}`) is not
+  emulated: 415 UnsupportedMediaType; a body that is not a JSON object is 400 BadRequest.
+  `x-ms-error-code` is sent on errors for 2026-01-01 only, the one version whose spec
+  declares it. Injected faults are served before authentication.
+- The multipart consent create (`POST /consents/{id}`, Consents_Post) takes the text fields
+  of the JSON create and the recording as the file field `audiodata` (any letter case, e.g.
+  `audioData`); `audioUrl` is not read. A body that is not multipart/form-data: 415
+  UnsupportedMediaType; an unreadable one: 400 BadRequest. A missing recording, or one that
+  is neither WAV (stdlib `wave`: PCM) nor MP3: 400 BadArgument, target the field's name as
+  sent. A retry with the same Operation-Id must send the same fields and the same file.
+  Otherwise it answers and progresses exactly like the JSON create (`fail_consent` applies).
+- Microsoft Entra ID is off until `enable_entra`. Then a request that sends no
+  Ocp-Apim-Subscription-Key may send `Authorization: Bearer <token>` instead, checked as
+  `emulator.identity` describes (401 for a bad token, 403 Forbidden for a role that may not
+  write); a key, when sent, decides alone. Bearer tokens are refused on regional hosts
+  (`*.api.cognitive.microsoft.com`), as the service accepts them only on a custom subdomain;
+  loopback counts as one. Tokens come from `mint_token` or from the managed identity endpoint,
+  `/_emulator/identity/token` (App Service protocol, guarded by the identity header secret
+  instead of a key). Expiry is checked against the wall clock, not `clock`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -59,9 +96,19 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
-from emulator.errors import bad_argument, bad_request, conflict, not_found
+from emulator.audio import inspect_audio
+from emulator.errors import CustomVoiceError, bad_argument, bad_request, conflict, not_found
 from emulator.faults import CannedResponse, FaultQueue
 from emulator.filters import parse_filter
+from emulator.identity import (
+    AUDIENCE,
+    SPEECH_CONTRIBUTOR,
+    TOKEN_LIFETIME_SECONDS,
+    EntraTenant,
+    ManagedIdentity,
+    TokenReply,
+    identity_error,
+)
 from emulator.models import (
     FAILED,
     PERSONAL_VOICE,
@@ -90,6 +137,11 @@ _CONSENT_FILTER_FIELDS = frozenset({"projectId", "locale", "createdDateTime"})
 _VOICE_FILTER_FIELDS = frozenset({"projectId", "createdDateTime"})
 
 
+# Given a voice's `audios`, the failureReason its prompt audio gives it, or None
+# (`emulator.prompt_audio.PromptAudioInspector` reads it from storage).
+AudioInspector = Callable[[Mapping[str, Any]], str | None]
+
+
 class Created(NamedTuple):
     """A long-running create's answer: the resource as of creation and its operation id."""
 
@@ -103,7 +155,9 @@ class CustomVoiceBackend:
         keys: Iterable[str] = ("emulator-key",),
         provisioning_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        audio_inspector: AudioInspector | None = None,
     ) -> None:
+        self._audio_inspector = audio_inspector
         self._keys = tuple(keys)
         if not self._keys:
             raise ValueError("at least one subscription key is needed")
@@ -123,6 +177,7 @@ class CustomVoiceBackend:
         self._pending_consent_failures: dict[str, str] = {}
         self._faults = FaultQueue()
         self._requests: list[RecordedRequest] = []
+        self._entra: EntraTenant | None = None
 
     # Projects
 
@@ -148,17 +203,12 @@ class CustomVoiceBackend:
             rendered = (project.to_json(self._stamp) for project in self._projects.values())
             return [item for item in rendered if matches(item)]
 
-    def delete_project(self, project_id: str, force: bool = False) -> None:
+    def delete_project(self, project_id: str) -> None:
+        """Deletes the project with its consents and personal voices (see forceDelete above)."""
         with self._lock:
             _find(self._projects, project_id, "project")
             consent_ids = [c.id for c in self._consents.values() if c.project_id == project_id]
             voice_ids = [v.id for v in self._voices.values() if v.project_id == project_id]
-            if (consent_ids or voice_ids) and not force:
-                raise bad_request(
-                    f"The project '{project_id}' still holds {len(consent_ids)} consent(s) and "
-                    f"{len(voice_ids)} personal voice(s); delete them first or set forceDelete=true.",
-                    "forceDelete",
-                )
             for voice_id in voice_ids:
                 del self._voices[voice_id]
             for consent_id in consent_ids:
@@ -168,13 +218,46 @@ class CustomVoiceBackend:
     # Consents
 
     def create_consent(self, consent_id: str, payload: Mapping[str, Any], operation_id: str | None = None) -> Created:
+        """Consents_Create: the recording is at `audioUrl`."""
+        return self._create_consent(
+            consent_id, payload, payload, operation_id, lambda: absolute_http_url(payload, "audioUrl")
+        )
+
+    def upload_consent(
+        self,
+        consent_id: str,
+        fields: Mapping[str, str],
+        audio: bytes | None,
+        audio_field: str = "audiodata",
+        operation_id: str | None = None,
+    ) -> Created:
+        """Consents_Post: the recording is uploaded; `audio_field` names its form field as sent."""
+        audio_digest = hashlib.sha256(audio).hexdigest() if audio is not None else None
+        return self._create_consent(
+            consent_id,
+            fields,
+            {**fields, audio_field: audio_digest},
+            operation_id,
+            lambda: _check_recording(audio, audio_field),
+        )
+
+    def _create_consent(
+        self,
+        consent_id: str,
+        payload: Mapping[str, Any],
+        request: Mapping[str, Any],
+        operation_id: str | None,
+        check_recording: Callable[[], object],
+    ) -> Created:
+        """`request` identifies the request for Operation-Id retries; `check_recording` raises
+        if the recording (URL or file) is not acceptable."""
         with self._lock:
             _check_path_id(consent_id, payload)
-            fingerprint = _fingerprint("consents", consent_id, payload)
+            fingerprint = _fingerprint("consents", consent_id, request)
             retry = self._retry_of(operation_id, fingerprint, self._consents.get(consent_id))
             if retry is not None:
                 return retry
-            absolute_http_url(payload, "audioUrl")
+            check_recording()
             fields = _consent_fields(payload)
             _require_absent(self._consents, consent_id, "consent")
             self._require_project(fields["project_id"])
@@ -210,6 +293,8 @@ class CustomVoiceBackend:
     def create_personal_voice(
         self, voice_id: str, payload: Mapping[str, Any], operation_id: str | None = None
     ) -> Created:
+        # Read before the lock is taken: a slow container must not hold up other requests.
+        storage_failure = self._inspect_prompt_audio(payload)
         with self._lock:
             _check_path_id(voice_id, payload)
             fingerprint = _fingerprint("personalvoices", voice_id, payload)
@@ -222,7 +307,7 @@ class CustomVoiceBackend:
             optional = optional_strings(payload, ("displayName", "description"))
             _require_absent(self._voices, voice_id, "personal voice")
             self._require_voice_prerequisites(project_id, consent_id)
-            lifecycle = self._new_lifecycle(self._pending_voice_failures.pop(voice_id, None))
+            lifecycle = self._new_lifecycle(self._pending_voice_failures.pop(voice_id, None) or storage_failure)
             voice = PersonalVoice(voice_id, str(uuid.uuid4()), project_id, consent_id, audios, lifecycle, optional)
             self._voices[voice_id] = voice
             operation = self._start_operation(operation_id, lifecycle, fingerprint)
@@ -252,8 +337,29 @@ class CustomVoiceBackend:
 
     # Authentication, request log and faults (used by the HTTP fronts)
 
+    @property
+    def inspects_audio(self) -> bool:
+        """Whether creates read the prompt audio from storage (the mock lets that through)."""
+        return self._audio_inspector is not None
+
     def is_authorized(self, key: str | None) -> bool:
         return key is not None and key in self._keys
+
+    @property
+    def accepts_bearer_tokens(self) -> bool:
+        return self._entra is not None
+
+    def authorize_bearer(self, method: str, host: str, authorization: str) -> None:
+        """Raise 401 or 403 unless the Authorization header may do `method` (see `emulator.identity`)."""
+        self._require_entra().authorize(method, host, authorization)
+
+    def managed_identity_token(self, method: str, query: Mapping[str, str], headers: Mapping[str, str]) -> TokenReply:
+        """The managed identity endpoint's answer: (status, JSON body)."""
+        with self._lock:
+            entra = self._entra
+        if entra is None:
+            return identity_error(404, "Managed identity is not enabled in this emulator (start it with --entra).")
+        return entra.token_response(method, query, headers)
 
     def record_request(self, method: str, path: str, query: Mapping[str, str]) -> None:
         with self._lock:
@@ -300,6 +406,27 @@ class CustomVoiceBackend:
             consent = Consent(consent_id, lifecycle=lifecycle, **consent_fields)
             self._consents[consent_id] = consent
             return self._render_consent(consent)
+
+    def enable_entra(
+        self, roles: Iterable[str] = (SPEECH_CONTRIBUTOR,), user_assigned: Mapping[str, Iterable[str]] | None = None
+    ) -> str:
+        """Accept Microsoft Entra ID bearer tokens beside the keys, and serve the managed identity
+        endpoint. Its system-assigned identity has `roles`; `user_assigned` maps the client ids of
+        user-assigned identities to theirs. Returns the X-IDENTITY-HEADER secret. Calling it again
+        makes a new tenant, whose signing secret rejects every token issued before."""
+        with self._lock:
+            self._entra = EntraTenant(roles, user_assigned or {})
+            return self._entra.identity_header
+
+    def mint_token(
+        self,
+        roles: Iterable[str] = (SPEECH_CONTRIBUTOR,),
+        expires_in: float = TOKEN_LIFETIME_SECONDS,
+        audience: str = AUDIENCE,
+    ) -> str:
+        """An access token of a new identity with `roles`, as Entra ID would issue it; a negative
+        `expires_in` gives one that has expired."""
+        return self._require_entra().issue(ManagedIdentity.new(roles), expires_in, audience).token
 
     def fail_voice(self, voice_id: str, reason: str) -> None:
         """The next create of `voice_id` ends Failed with properties.failureReason = `reason`."""
@@ -352,9 +479,26 @@ class CustomVoiceBackend:
 
     # Internals
 
+    def _require_entra(self) -> EntraTenant:
+        with self._lock:
+            entra = self._entra
+        if entra is None:
+            raise RuntimeError("Microsoft Entra ID is not enabled: call enable_entra() first")
+        return entra
+
     def _stamp(self, moment: float) -> str:
         wall = self._wall_origin + timedelta(seconds=moment - self._clock_origin)
         return wall.strftime("%Y-%m-%dT%H:%M:%S.") + f"{wall.microsecond // 1000:03d}Z"
+
+    def _inspect_prompt_audio(self, payload: Mapping[str, Any]) -> str | None:
+        """What the prompt audio makes the voice fail with, when audio is inspected."""
+        if self._audio_inspector is None:
+            return None
+        try:
+            audios = audio_source(payload)
+        except CustomVoiceError:
+            return None  # the create reports it, in its order of checks
+        return self._audio_inspector(audios)
 
     def _new_lifecycle(self, failure_reason: str | None) -> Lifecycle:
         outcome = FAILED if failure_reason is not None else SUCCEEDED
@@ -435,6 +579,13 @@ def _consent_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
         "locale": required_string(payload, "locale"),
         "optional": optional_strings(payload, ("displayName", "description")),
     }
+
+
+def _check_recording(audio: bytes | None, field: str) -> None:
+    if audio is None:
+        raise bad_argument(f"The form field '{field}' is required: the consent recording, WAV or MP3.", field)
+    if inspect_audio(audio) is None:
+        raise bad_argument(f"The form field '{field}' must be a WAV or MP3 file.", field)
 
 
 def _find(store: Mapping[str, _Resource], resource_id: str, noun: str) -> _Resource:

@@ -20,6 +20,8 @@ from emulator.backend import CustomVoiceBackend
 from emulator.routes import RawResponse, dispatch
 
 DEFAULT_ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
+# The only URLs the backend's audio inspector contacts (emulator.prompt_audio).
+_LOOPBACK_URL = re.compile(r"https?://(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:[/?]|$)", re.IGNORECASE)
 _METHODS = (responses.GET, responses.PUT, responses.POST, responses.PATCH, responses.DELETE, responses.HEAD)
 
 
@@ -28,7 +30,8 @@ def mock_custom_voice(
     endpoint: str = DEFAULT_ENDPOINT, backend: CustomVoiceBackend | None = None
 ) -> Iterator[CustomVoiceBackend]:
     """Route `{endpoint}/customvoice/...` and `{endpoint}/_emulator/...` to `backend` (a fresh
-    one if None) and refuse every other URL. Works as `with mock_custom_voice() as backend:`
+    one if None) and refuse every other URL, except loopback URLs when the backend inspects
+    prompt audio: those reach the real local storage. Works as `with mock_custom_voice() as backend:`
     and as a decorator, `@mock_custom_voice()`, which gives each call a fresh backend unless
     one is passed."""
     active = backend if backend is not None else CustomVoiceBackend()
@@ -36,6 +39,9 @@ def mock_custom_voice(
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         for method in _METHODS:
             mock.add_callback(method, url_pattern, callback=partial(_respond, active), content_type=None)
+        if active.inspects_audio:
+            # The prompt audio is read from a real local storage emulator (Azurite).
+            mock.add_passthru(_LOOPBACK_URL)
         yield active
 
 

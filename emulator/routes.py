@@ -1,9 +1,10 @@
 """HTTP routing of the emulated Custom Voice API onto a `CustomVoiceBackend`, free of any framework.
 
 `dispatch` is all a front needs: it takes a request as plain values and answers
-(status, headers, body). Order of handling: `/_emulator/*` control paths (no key, not
-logged); then the request is logged; an injected fault, if one matches, is the answer; then
-the subscription key, the route, the api-version, and the handler.
+(status, headers, body). Order of handling: the managed identity endpoint and the other
+`/_emulator/*` control paths (no key, not logged); then the request is logged; an injected
+fault, if one matches, is the answer; then the subscription key (or, with Entra ID enabled,
+the bearer token), the route, the api-version, and the handler.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from emulator.backend import Created, CustomVoiceBackend
 from emulator.errors import CustomVoiceError, bad_argument, bad_request, not_found
+from emulator.identity import TOKEN_PATH
+from emulator.multipart import parse_form
 
 SUPPORTED_API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
 # The seed document's version: the only one whose create is POST /personalvoices with the id in the body.
@@ -41,7 +44,7 @@ class ApiRequest:
     base_url: str  # scheme://host[:port] as the client addressed it
     path: str
     query: Mapping[str, str]
-    headers: Mapping[str, str]  # names in lower case, without the subscription key
+    headers: Mapping[str, str]  # names in lower case, without the subscription key or Authorization
     body: bytes
     api_version: str
     resource_id: str  # the {id} path segment, "" on collection paths
@@ -67,6 +70,8 @@ def dispatch(
     path = unquote(parts.path)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     try:
+        if path == TOKEN_PATH:
+            return _encode(Reply(*backend.managed_identity_token(method, query, headers)))
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             control_handler, _ = _resolve(_CONTROL_ROUTES, method, path)
             return _encode(control_handler(backend))
@@ -75,7 +80,11 @@ def dispatch(
         if fault is not None:
             return _encode(Reply(fault.status, fault.json_body, fault.headers))
         lowered = {name.lower(): value for name, value in headers.items()}
-        if not backend.is_authorized(lowered.pop("ocp-apim-subscription-key", None)):
+        key = lowered.pop("ocp-apim-subscription-key", None)
+        authorization = lowered.pop("authorization", None)
+        if key is None and authorization is not None and backend.accepts_bearer_tokens:
+            backend.authorize_bearer(method, parts.hostname or "", authorization)
+        elif not backend.is_authorized(key):
             raise CustomVoiceError(401, "Unauthorized", UNAUTHORIZED_MESSAGE)
         handler, resource_id = _resolve(_API_ROUTES, method, path)
         request = ApiRequest(
@@ -172,7 +181,8 @@ def _multipart_not_emulated() -> CustomVoiceError:
     return CustomVoiceError(
         415,
         "UnsupportedMediaType",
-        "Multipart uploads are not emulated; create with PUT and a JSON body (audioUrl or audios.containerUrl).",
+        "Multipart uploads are emulated for consents only (POST); create with PUT and a JSON body "
+        "(audioUrl or audios.containerUrl).",
     )
 
 
@@ -220,7 +230,8 @@ def _create_project(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
 
 
 def _delete_project(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
-    backend.delete_project(request.resource_id, force=_bool_query(request, "forceDelete"))
+    _bool_query(request, "forceDelete")  # checked, and not needed: the delete always cascades
+    backend.delete_project(request.resource_id)
     return Reply(204)
 
 
@@ -235,6 +246,14 @@ def _get_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
 def _create_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
     payload = _json_object(request)
     return _created(request, backend.create_consent(request.resource_id, payload, _operation_id(request)))
+
+
+def _upload_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    form = parse_form(request.headers.get("content-type", ""), request.body, "audiodata")
+    created = backend.upload_consent(
+        request.resource_id, form.fields, form.file, form.file_field, _operation_id(request)
+    )
+    return _created(request, created)
 
 
 def _delete_consent(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
@@ -307,7 +326,7 @@ _API_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, Handler]], ...] = (
     (re.compile(r"/customvoice/consents"), {"GET": _list_consents}),
     (
         re.compile(rf"/customvoice/consents/{_ID}"),
-        {"GET": _get_consent, "PUT": _create_consent, "POST": _reject_multipart, "DELETE": _delete_consent},
+        {"GET": _get_consent, "PUT": _create_consent, "POST": _upload_consent, "DELETE": _delete_consent},
     ),
     (
         re.compile(r"/customvoice/personalvoices"),

@@ -197,12 +197,14 @@ def test_operation_id_retry_replays_and_reuse_for_another_request_is_rejected(ba
     assert error_of(backend.create_personal_voice, "Voice3", voice_body(), operation_id="bad id").code == "BadArgument"
 
 
-def test_project_delete_refuses_while_it_holds_resources_unless_forced(backend):
+def test_project_delete_takes_its_consents_and_voices_with_it(backend):
+    backend.add_project("other")
+    backend.add_consent("other-consent", "other")
     backend.create_personal_voice("Voice1", voice_body())
-    refused = error_of(backend.delete_project, "proj")
-    assert (refused.status, refused.code) == (400, "BadRequest")
-    backend.delete_project("proj", force=True)
-    assert backend.list_projects() == backend.list_consents() == backend.list_personal_voices() == []
+    backend.delete_project("proj")
+    assert [p["id"] for p in backend.list_projects()] == ["other"]
+    assert [c["id"] for c in backend.list_consents()] == ["other-consent"]
+    assert backend.list_personal_voices() == []
 
 
 def test_consent_delete_refuses_while_a_voice_uses_it(backend):

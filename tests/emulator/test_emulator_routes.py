@@ -33,12 +33,13 @@ def test_project_errors(api: Api):
     assert api.call("DELETE", "projects/proj", params={"forceDelete": "maybe"}).status_code == 400
 
 
-def test_project_delete_with_force(api: Api, ready: CustomVoiceBackend):
+@pytest.mark.parametrize("force", [None, "true", "false"])
+def test_project_delete_cascades_with_or_without_force(api: Api, ready: CustomVoiceBackend, force):
     assert api.create_voice().status_code == 201
-    refused = api.call("DELETE", "projects/proj")
-    assert refused.status_code == 400 and refused.json()["error"]["code"] == "BadRequest"
-    assert api.call("DELETE", "projects/proj", params={"forceDelete": "true"}).status_code == 204
+    params = {"forceDelete": force} if force else None
+    assert api.call("DELETE", "projects/proj", params=params).status_code == 204
     assert api.call("GET", "personalvoices/Voice1").status_code == 404
+    assert api.call("GET", "consents/consent").status_code == 404
 
 
 def test_missing_id_is_404_with_the_error_body(api: Api):

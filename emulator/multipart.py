@@ -1,0 +1,45 @@
+"""Reading a multipart/form-data body (Consents_Post) with the stdlib email parser."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from dataclasses import dataclass
+
+from emulator.errors import CustomVoiceError, bad_argument, bad_request
+
+
+@dataclass(frozen=True)
+class Form:
+    fields: dict[str, str]  # the text parts (those without a filename) by name, as sent
+    file_field: str  # the file part's name as sent (the expected name when it is absent)
+    file: bytes | None
+
+
+def parse_form(content_type: str, body: bytes, file_field: str) -> Form:
+    """The text parts, and the part called `file_field` in any letter case (as the service
+    is sent both `audiodata` and `audioData`)."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise CustomVoiceError(415, "UnsupportedMediaType", "The request body must be multipart/form-data.")
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise bad_request("The multipart/form-data body could not be read.")
+    fields: dict[str, str] = {}
+    found_name, found = file_field, None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or not name:
+            continue
+        content = part.get_payload(decode=True)
+        content = content if isinstance(content, bytes) else b""
+        if name.lower() == file_field.lower():
+            found_name, found = name, content
+            continue
+        if part.get_filename() is not None:  # some other file: nothing the API reads
+            continue
+        try:
+            fields[name] = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad_argument(f"The form field '{name}' must be UTF-8 text.", name) from None
+    return Form(fields, found_name, found)

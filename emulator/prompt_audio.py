@@ -1,0 +1,81 @@
+"""Reading a personal voice's prompt audio the way the service does: through the SAS
+`containerUrl` of its `audios`, listing the blobs under `prefix` with one of `extensions`.
+
+Only loopback hosts are contacted (a local Azurite, in practice): any other host counts as
+inaccessible without a byte sent, so the emulator never sends traffic off the machine.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from azure.core.exceptions import AzureError
+from azure.core.pipeline.transport import RequestsTransport
+from azure.storage.blob import ContainerClient
+
+from emulator.audio import AudioInfo, inspect_audio
+
+INACCESSIBLE_CUSTOMER_STORAGE = "InaccessibleCustomerStorage"
+DATA_NOT_ENOUGH = "DataNotEnough"
+
+MIN_SECONDS = 5.0
+MAX_SECONDS = 90.0
+SAMPLE_RATES = frozenset({16000, 24000, 44100, 48000})
+_CONNECT_TIMEOUT_SECONDS = 5
+_READ_TIMEOUT_SECONDS = 30
+
+
+class PromptAudioInspector:
+    """Called with a voice's `audios`; answers the failureReason the voice ends with, or None."""
+
+    def __call__(self, audios: Mapping[str, Any]) -> str | None:
+        container_url = str(audios["containerUrl"])
+        if not _is_loopback(urlsplit(container_url).hostname):
+            return INACCESSIBLE_CUSTOMER_STORAGE
+        extensions = tuple(_extension(e) for e in audios["extensions"])
+        try:
+            with _container(container_url) as container:
+                names = [
+                    blob.name
+                    for blob in container.list_blobs(name_starts_with=audios.get("prefix") or None)
+                    if blob.name.lower().endswith(extensions)
+                ]
+                usable = [name for name in names if is_usable(inspect_audio(container.download_blob(name).readall()))]
+        except (AzureError, ValueError):
+            # ValueError: a URL the storage client cannot parse.
+            return INACCESSIBLE_CUSTOMER_STORAGE
+        return None if usable else DATA_NOT_ENOUGH
+
+
+def is_usable(info: AudioInfo | None) -> bool:
+    """WAV or MP3, 5 to 90 seconds long, at 16, 24, 44.1 or 48 kHz."""
+    return info is not None and MIN_SECONDS <= info.seconds <= MAX_SECONDS and info.sample_rate in SAMPLE_RATES
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _extension(value: str) -> str:
+    """'*.wav', 'wav' and '.WAV' all mean '.wav'."""
+    return "." + value.strip().lstrip("*").lstrip(".").lower()
+
+
+def _container(container_url: str) -> ContainerClient:
+    return ContainerClient.from_container_url(
+        container_url,
+        # No proxy from the environment, no redirects, no retries: one direct try on loopback.
+        transport=RequestsTransport(use_env_settings=False),
+        permit_redirects=False,
+        retry_total=0,
+        connection_timeout=_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=_READ_TIMEOUT_SECONDS,
+    )
