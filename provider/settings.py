@@ -8,19 +8,26 @@ state.
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import requests
+from azure.core.credentials import TokenCredential
 
+from provider.auth import BearerTokenAuth, SubscriptionKeyAuth
 from provider.errors import CustomVoiceError
 from provider.polling import PollSettings
 from provider.redaction import register_secret
-from provider.transport import SubscriptionKeyAuth
+from provider.validation import Problem, check_entra_endpoint
 
 # The Pulumi project name, and so the namespace of this project's config keys.
 CONFIG_NAMESPACE = "personal-voice"
 KEY_CONFIG = "speechKey"
 KEY_ENVIRONMENT_VARIABLE = "AZURE_SPEECH_KEY"
+AUTHENTICATION_CONFIG = "authentication"
+KEY_AUTHENTICATION = "key"
+ENTRA_AUTHENTICATION = "entra"
+ENTRA_CLIENT_ID_CONFIG = "entraClientId"
 
 
 class ConfigSource(Protocol):
@@ -30,6 +37,9 @@ class ConfigSource(Protocol):
 @dataclass(frozen=True)
 class ProviderSettings:
     speech_key: str | None = None
+    authentication: str = KEY_AUTHENTICATION
+    # A user-assigned managed identity's (or a workload identity's) client id.
+    entra_client_id: str | None = None
     create_timeout_seconds: float = 600.0
     poll_interval_seconds: float = 1.0
     retries: int = 4
@@ -43,9 +53,17 @@ class ProviderSettings:
 
         key = setting(KEY_CONFIG) or environ.get(KEY_ENVIRONMENT_VARIABLE) or None
         register_secret(key)
+        authentication = str(setting(AUTHENTICATION_CONFIG) or KEY_AUTHENTICATION)
+        if authentication not in (KEY_AUTHENTICATION, ENTRA_AUTHENTICATION):
+            raise CustomVoiceError(
+                f"config {AUTHENTICATION_CONFIG} is {authentication!r}; "
+                f"use {KEY_AUTHENTICATION!r} (the Speech key) or {ENTRA_AUTHENTICATION!r} (Microsoft Entra ID)"
+            )
         defaults = cls()
         return cls(
             speech_key=key,
+            authentication=authentication,
+            entra_client_id=setting(ENTRA_CLIENT_ID_CONFIG),
             create_timeout_seconds=_number(setting("createTimeoutSeconds"), defaults.create_timeout_seconds),
             poll_interval_seconds=_number(setting("pollIntervalSeconds"), defaults.poll_interval_seconds),
             retries=int(_number(setting("httpRetries"), defaults.retries)),
@@ -53,12 +71,30 @@ class ProviderSettings:
         )
 
     def auth(self) -> requests.auth.AuthBase:
+        if self.authentication == ENTRA_AUTHENTICATION:
+            return BearerTokenAuth(self._entra_credential)
         if not self.speech_key:
             raise CustomVoiceError(
                 f"No Speech key: set it with `pulumi config set --secret {KEY_CONFIG} <key>` "
                 f"or in the {KEY_ENVIRONMENT_VARIABLE} environment variable"
             )
         return SubscriptionKeyAuth(self.speech_key)
+
+    def endpoint_problems(self, endpoint: object) -> list[Problem]:
+        """What the authentication method asks of a resource's endpoint, checked before any request."""
+        if self.authentication == ENTRA_AUTHENTICATION:
+            return check_entra_endpoint("endpoint", endpoint)
+        return []
+
+    @cached_property
+    def _entra_credential(self) -> TokenCredential:
+        # Built on first use, so only in the provider host, and once there: the credential
+        # caches its tokens. Imported here as azure.identity is slow to import and only Entra
+        # stacks need it.
+        from azure.identity import DefaultAzureCredential
+
+        client_id = {"managed_identity_client_id": self.entra_client_id} if self.entra_client_id else {}
+        return DefaultAzureCredential(exclude_interactive_browser_credential=True, **client_id)
 
     def poll(self) -> PollSettings:
         return PollSettings(

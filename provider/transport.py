@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the API clients: a requests Session with retries and auth."""
+"""HTTP plumbing shared by the API clients: a requests Session with retries and auth (see `provider.auth`)."""
 
 from collections.abc import Collection
 from typing import Any
@@ -41,20 +41,6 @@ def retry_policy(total: int, backoff_factor: float, backoff_max: float = 30.0) -
         respect_retry_after_header=True,
         raise_on_status=False,
     )
-
-
-class SubscriptionKeyAuth(requests.auth.AuthBase):
-    """Speech resource key auth. The key lives only in memory, never in a repr."""
-
-    def __init__(self, key: str) -> None:
-        self._key = key
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Ocp-Apim-Subscription-Key"] = self._key
-        return request
-
-    def __repr__(self) -> str:
-        return "SubscriptionKeyAuth(***)"
 
 
 def build_session(

@@ -78,6 +78,29 @@ def check_endpoint(field: str, value: object) -> list[Problem]:
     return problems
 
 
+CUSTOM_SUBDOMAIN_SUFFIX = ".cognitiveservices.azure.com"
+
+
+def check_entra_endpoint(field: str, value: object) -> list[Problem]:
+    """Microsoft Entra ID tokens are accepted only on a custom subdomain (or the local emulator).
+
+    A value `check_endpoint` refuses gets no second problem here: the resource reports it.
+    """
+    if check_endpoint(field, value):
+        return []
+    host = str(urlsplit(str(value)).hostname)
+    if is_loopback(host) or host.endswith(CUSTOM_SUBDOMAIN_SUFFIX):
+        return []
+    return [
+        Problem(
+            field,
+            f"{value!r} is not a custom subdomain endpoint: Microsoft Entra ID authentication (config "
+            "`authentication: entra`) needs https://{name}.cognitiveservices.azure.com; a regional endpoint "
+            "such as https://{region}.api.cognitive.microsoft.com accepts only the Speech key",
+        )
+    ]
+
+
 def normalise_extension(value: str) -> str:
     """'*.wav', 'wav' and '.WAV' all mean the same thing: '.wav' is what the API documents."""
     return "." + value.strip().lstrip("*").lstrip(".").lower()
