@@ -1,0 +1,252 @@
+"""The PromptAudio resource: the prompt audio files of one voice, uploaded as blobs under a
+prefix of a container.
+
+Each file is declared with its SHA-256, computed by the program at preview time
+(`file_sha256`), so a new recording at the same path is a change. Changes are made in place:
+new and changed files are uploaded, removed ones deleted; only a new account or container
+replaces. Delete removes this resource's blobs only, never others under the prefix.
+
+`contentSha256` (known at preview) is a digest of the sorted (name, sha256) pairs: what a
+personal voice trained on these files depends on.
+
+Import path contract: stacks hold a by-reference pickle of `PromptAudioProvider` from this
+module; moving it breaks refresh and destroy of existing stacks.
+"""
+
+import hashlib
+import json
+import mimetypes
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from azure.core.exceptions import ResourceNotFoundError
+from azure.storage.blob import ContainerClient, ContentSettings
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from provider.inputs import is_unknown
+from provider.storage_client import StorageError, storage_errors
+from provider.storage_inputs import check_account_url, check_container_name, normalise_account_url
+from provider.storage_provider import StorageResourceProvider, changed
+from provider.validation import Problem
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# The blob metadata key holding a file's SHA-256, so refresh can tell what is there.
+SHA256_METADATA = "sha256"
+_LOCATION_KEYS = ("accountUrl", "containerName")
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def content_sha256(files: Sequence[dict[str, Any]]) -> str:
+    """A digest of the sorted (name, sha256) pairs."""
+    pairs = sorted([str(f["name"]), str(f["sha256"])] for f in files)
+    return hashlib.sha256(json.dumps(pairs, separators=(",", ":")).encode()).hexdigest()
+
+
+class PromptAudioProvider(StorageResourceProvider):
+    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        inputs = {
+            "accountUrl": normalise_account_url(news.get("accountUrl")),
+            "containerName": news.get("containerName"),
+            "prefix": news.get("prefix") or "",
+            "files": news.get("files"),
+        }
+        problems = check_account_url("accountUrl", inputs["accountUrl"])
+        problems += check_container_name("containerName", inputs["containerName"])
+        problems += _check_prefix(inputs["prefix"])
+        problems += _check_files(inputs["files"])
+        if not problems and not _any_unknown(inputs["files"]):
+            inputs["contentSha256"] = content_sha256(inputs["files"])
+        return inputs, problems
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = changed(olds, news, *_LOCATION_KEYS)
+        in_place = changed(olds, news, "prefix", "contentSha256")
+        return DiffResult(
+            changes=bool(replaces or in_place),
+            replaces=replaces,
+            stables=[] if replaces or in_place else ["contentSha256"],
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        container = self.container(props)
+        for name, file in _blobs(props).items():
+            _upload(container, name, file)
+        return CreateResult(f"{props['containerName']}/{props['prefix']}", _outputs(props))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        container = self.container(news)
+        before, after = _blobs(olds), _blobs(news)
+        for name, file in after.items():
+            if before.get(name, {}).get("sha256") != file["sha256"]:
+                _upload(container, name, file)
+        for name in before.keys() - after.keys():
+            _delete(container, name)
+        return UpdateResult(_outputs(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """The declared files whose blob is there with the declared content; gone if none is."""
+        container = self.container(props)
+        with storage_errors(f"Listing {_where(container, props['prefix'])}"):
+            found = {
+                blob.name: (blob.metadata or {}).get(SHA256_METADATA)
+                for blob in container.list_blobs(name_starts_with=props["prefix"] or None, include=["metadata"])
+            }
+        present = [file for name, file in _blobs(props).items() if found.get(name) == file["sha256"]]
+        if not present:
+            return ReadResult("", {})
+        return ReadResult(id_, _outputs({**props, "files": present}))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        container = self.container(props)
+        for name in _blobs(props):
+            _delete(container, name)
+
+
+def _outputs(props: dict[str, Any]) -> dict[str, Any]:
+    files = [{"name": f["name"], "path": f["path"], "sha256": f["sha256"]} for f in props["files"]]
+    return {
+        "accountUrl": props["accountUrl"],
+        "containerName": props["containerName"],
+        "prefix": props["prefix"],
+        "files": files,
+        "contentSha256": content_sha256(files),
+    }
+
+
+def _blobs(props: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each file by its blob name (prefix + name)."""
+    return {f"{props['prefix']}{file['name']}": file for file in props.get("files") or []}
+
+
+def _upload(container: ContainerClient, blob_name: str, file: dict[str, Any]) -> None:
+    path = Path(file["path"])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise StorageError(f"Reading prompt audio file {str(path)!r} failed: {error.strerror}") from None
+    if hashlib.sha256(data).hexdigest() != file["sha256"]:
+        raise StorageError(f"{str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
+    content_type = mimetypes.guess_type(blob_name)[0] or "application/octet-stream"
+    with storage_errors(f"Uploading {str(path)!r} to {_where(container, blob_name)}"):
+        container.upload_blob(
+            blob_name,
+            data,
+            overwrite=True,
+            metadata={SHA256_METADATA: file["sha256"]},
+            content_settings=ContentSettings(content_type=content_type),
+        )
+
+
+def _delete(container: ContainerClient, blob_name: str) -> None:
+    with storage_errors(f"Deleting {_where(container, blob_name)}"):
+        try:
+            container.delete_blob(blob_name)
+        except ResourceNotFoundError:
+            pass  # already gone (or its container is) counts as deleted
+
+
+def _where(container: ContainerClient, blob_name: str) -> str:
+    return f"{container.url}/{blob_name}"
+
+
+def _check_prefix(prefix: Any) -> list[Problem]:
+    if is_unknown(prefix):
+        return []
+    if not isinstance(prefix, str):
+        return [Problem("prefix", f"must be a string, got {type(prefix).__name__}")]
+    if prefix.startswith("/") or "\\" in prefix:
+        return [Problem("prefix", f"{prefix!r} must not start with '/' or hold '\\' (blob names use '/')")]
+    return []
+
+
+def _check_files(files: Any) -> list[Problem]:
+    if is_unknown(files):
+        return []
+    if not isinstance(files, list) or not files:
+        return [Problem("files", "must list at least one file, each {name, path, sha256}")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, file in enumerate(files):
+        field = f"files[{index}]"
+        if is_unknown(file):
+            continue
+        if not isinstance(file, dict):
+            problems.append(Problem(field, "must be {name, path, sha256}"))
+            continue
+        name, path, sha256 = file.get("name"), file.get("path"), file.get("sha256")
+        if not is_unknown(name):
+            problems += _check_blob_name(f"{field}.name", name, seen)
+        if not is_unknown(path) and (not isinstance(path, str) or not Path(path).is_file()):
+            problems.append(Problem(f"{field}.path", f"no such file: {path!r}"))
+        if not is_unknown(sha256) and (not isinstance(sha256, str) or not SHA256.match(sha256)):
+            problems.append(Problem(f"{field}.sha256", "must be the file's SHA-256: 64 lower-case hex digits"))
+    return problems
+
+
+def _check_blob_name(field: str, name: Any, seen: set[str]) -> list[Problem]:
+    if not isinstance(name, str) or not name:
+        return [Problem(field, "is required: the blob's name under the prefix")]
+    segments = name.split("/")
+    if "\\" in name or any(segment in ("", ".", "..") for segment in segments):
+        return [Problem(field, f"{name!r} is not a blob name: '/'-separated, no empty, '.' or '..' parts, no '\\'")]
+    if name in seen:
+        return [Problem(field, f"{name!r} is declared twice")]
+    seen.add(name)
+    return []
+
+
+def _any_unknown(files: list[dict[str, Any]]) -> bool:
+    return is_unknown(files) or any(
+        is_unknown(file) or is_unknown(file.get("name")) or is_unknown(file.get("sha256")) for file in files
+    )
+
+
+@dataclass(frozen=True)
+class PromptFile:
+    name: str  # the blob name under the prefix
+    path: str  # the local file
+    sha256: str
+
+    @classmethod
+    def of(cls, path: str | Path, name: str | None = None) -> "PromptFile":
+        """The file at `path`, hashed now (at preview time), named after it unless `name` is given."""
+        return cls(name or Path(path).name, str(path), file_sha256(path))
+
+
+@dataclass
+class PromptAudioArgs:
+    account_url: pulumi.Input[str]
+    container_name: pulumi.Input[str]
+    files: Sequence[PromptFile]
+    prefix: pulumi.Input[str] = ""
+
+
+class PromptAudio(Resource, module="storage", name="PromptAudio"):
+    """A voice's prompt audio files, as blobs `{prefix}{name}` in a container."""
+
+    # Attributes keep camelCase names, as dynamic resources' outputs do.
+    accountUrl: pulumi.Output[str]
+    containerName: pulumi.Output[str]
+    prefix: pulumi.Output[str]
+    contentSha256: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: PromptAudioArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {
+            "accountUrl": args.account_url,
+            "containerName": args.container_name,
+            "prefix": args.prefix,
+            "files": [{"name": f.name, "path": f.path, "sha256": f.sha256} for f in args.files],
+            "contentSha256": None,
+        }
+        super().__init__(PromptAudioProvider(), resource_name, props, opts)

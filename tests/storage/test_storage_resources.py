@@ -1,0 +1,215 @@
+"""BlobContainer, PromptAudio and ContainerSas against a real Azurite, and a personal voice
+that the emulator, reading storage as the service does, trains from what they made."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from azure.core.exceptions import HttpResponseError
+from azure.storage.blob import ContainerClient
+from pulumi.dynamic import Config, ConfigureRequest, CreateResult, ReadResult, UpdateResult
+
+from emulator import CustomVoiceBackend, mock_custom_voice
+from emulator.prompt_audio import PromptAudioInspector
+from provider.blob_container import BlobContainerProvider
+from provider.container_sas import ContainerSasProvider
+from provider.prompt_audio import SHA256_METADATA, PromptAudioProvider, file_sha256
+from provider.storage_client import StorageError
+from provider.storage_provider import StorageResourceProvider
+from tests.audio import write_wav
+from tests.conftest import ENDPOINT, configured_provider, voice_inputs
+from tests.storage_fixtures import ACCOUNT_KEY, Azurite
+
+Provider = TypeVar("Provider", bound=StorageResourceProvider)
+
+
+def configured(provider: Provider, key: str = ACCOUNT_KEY) -> Provider:
+    provider.configure(ConfigureRequest(Config({"personal-voice:storageAccountKey": key}, "personal-voice")))
+    return provider
+
+
+@pytest.fixture
+def container(azurite: Azurite) -> Iterator[ContainerClient]:
+    container = azurite.new_container()
+    yield container
+    if container.exists():
+        container.delete_container()
+
+
+def outs(result: CreateResult | UpdateResult | ReadResult) -> dict[str, Any]:
+    assert result.outs is not None
+    return result.outs
+
+
+def blobs(container: ContainerClient) -> dict[str, str | None]:
+    """Each blob's name and the sha256 in its metadata."""
+    return {b.name: (b.metadata or {}).get(SHA256_METADATA) for b in container.list_blobs(include=["metadata"])}
+
+
+# BlobContainer
+
+
+def test_container_create_adopt_read_delete(azurite: Azurite):
+    provider = configured(BlobContainerProvider())
+    name = azurite.new_container(create=False).container_name
+    inputs = provider.check({}, {"accountUrl": azurite.account_url, "containerName": name}).inputs
+    created = provider.create(inputs)
+    outputs = outs(created)
+    assert created.id == outputs["containerUrl"] == f"{azurite.account_url}/{name}"
+    assert azurite.service().get_container_client(name).exists()
+    assert provider.create(inputs).outs == outputs  # already there: adopted
+    assert provider.read(created.id, outputs).id == created.id
+    provider.delete(created.id, outputs)
+    assert not azurite.service().get_container_client(name).exists()
+    assert provider.read(created.id, outputs).id == ""
+    provider.delete(created.id, outputs)  # already gone
+
+
+def test_container_errors_are_redacted_and_say_what_failed(azurite: Azurite):
+    wrong_key = "d3Jvbmcta2V5LXdyb25nLWtleQ=="
+    provider = configured(BlobContainerProvider(), key=wrong_key)
+    inputs = {"accountUrl": azurite.account_url, "containerName": "never-made"}
+    with pytest.raises(StorageError) as caught:
+        provider.create(inputs)
+    message = str(caught.value)
+    assert message.startswith(f"Creating container {azurite.account_url}/never-made failed: ")
+    assert "HTTP 403" in message and wrong_key not in message
+
+
+# PromptAudio
+
+
+@pytest.fixture
+def wavs(tmp_path: Path) -> dict[str, Path]:
+    return {name: write_wav(tmp_path / f"{name}.wav", 1.0 + index) for index, name in enumerate("abc")}
+
+
+def audio_inputs(container: ContainerClient, files: dict[str, Path], prefix: str = "jessica/") -> dict[str, Any]:
+    return {
+        "accountUrl": container.url.rsplit("/", 1)[0],
+        "containerName": container.container_name,
+        "prefix": prefix,
+        "files": [{"name": name, "path": str(path), "sha256": file_sha256(path)} for name, path in files.items()],
+    }
+
+
+def test_prompt_audio_create_update_read_delete(container: ContainerClient, wavs, tmp_path: Path):
+    container.upload_blob("jessica/not-ours.wav", b"someone else's")
+    provider = configured(PromptAudioProvider())
+    first = provider.check({}, audio_inputs(container, {"a.wav": wavs["a"], "b.wav": wavs["b"]})).inputs
+    created = provider.create(first)
+    assert outs(created)["contentSha256"] == first["contentSha256"]
+    assert blobs(container) == {
+        "jessica/a.wav": file_sha256(wavs["a"]),
+        "jessica/b.wav": file_sha256(wavs["b"]),
+        "jessica/not-ours.wav": None,
+    }
+    assert container.get_blob_client("jessica/a.wav").get_blob_properties().content_settings.content_type in (
+        "audio/wav",
+        "audio/x-wav",
+    )
+
+    # b re-recorded, a removed, c added: in place.
+    write_wav(wavs["b"], 4.0)
+    second = provider.check({}, audio_inputs(container, {"b.wav": wavs["b"], "c.wav": wavs["c"]})).inputs
+    diff = provider.diff(created.id, outs(created), second)
+    assert (diff.changes, diff.replaces) == (True, [])
+    updated = outs(provider.update(created.id, outs(created), second))
+    assert updated["contentSha256"] == second["contentSha256"]
+    assert blobs(container) == {
+        "jessica/b.wav": file_sha256(wavs["b"]),
+        "jessica/c.wav": file_sha256(wavs["c"]),
+        "jessica/not-ours.wav": None,
+    }
+
+    # Refresh: a blob deleted behind the stack's back drops out; the next diff sees it.
+    container.delete_blob("jessica/c.wav")
+    refreshed = outs(provider.read(created.id, updated))
+    assert [f["name"] for f in refreshed["files"]] == ["b.wav"]
+    assert provider.diff(created.id, refreshed, second).changes is True
+
+    provider.delete(created.id, updated)
+    assert blobs(container) == {"jessica/not-ours.wav": None}
+    assert provider.read(created.id, updated).id == ""
+
+
+def test_prompt_audio_moves_to_a_new_prefix_in_place(container: ContainerClient, wavs):
+    provider = configured(PromptAudioProvider())
+    olds = outs(provider.create(provider.check({}, audio_inputs(container, {"a.wav": wavs["a"]})).inputs))
+    news = provider.check({}, audio_inputs(container, {"a.wav": wavs["a"]}, prefix="voices/jessica/")).inputs
+    assert provider.diff("id", olds, news).replaces == []
+    provider.update("id", olds, news)
+    assert list(blobs(container)) == ["voices/jessica/a.wav"]
+
+
+def test_prompt_audio_refuses_a_file_changed_since_the_preview(container: ContainerClient, wavs):
+    provider = configured(PromptAudioProvider())
+    inputs = provider.check({}, audio_inputs(container, {"a.wav": wavs["a"]})).inputs
+    write_wav(wavs["a"], 2.5)
+    with pytest.raises(StorageError, match="changed after the preview computed its hash"):
+        provider.create(inputs)
+    assert blobs(container) == {}
+
+
+def test_prompt_audio_into_a_missing_container_fails_clearly(azurite: Azurite, wavs):
+    provider = configured(PromptAudioProvider())
+    missing = azurite.new_container(create=False)
+    with pytest.raises(StorageError, match=r"failed: .*\(HTTP 404, code ContainerNotFound\)"):
+        provider.create(provider.check({}, audio_inputs(missing, {"a.wav": wavs["a"]})).inputs)
+
+
+# ContainerSas
+
+
+def sas_for(container: ContainerClient) -> dict[str, Any]:
+    provider = configured(ContainerSasProvider())
+    inputs = {"accountUrl": container.url.rsplit("/", 1)[0], "containerName": container.container_name}
+    return outs(provider.create(provider.check({}, inputs).inputs))
+
+
+def test_sas_reads_and_lists_and_nothing_more(container: ContainerClient):
+    container.upload_blob("jessica/a.wav", b"data")
+    outputs = sas_for(container)
+    assert outputs["permissions"] == "rl" and outputs["expiresOn"].endswith("Z")
+    signed = ContainerClient.from_container_url(f"{container.url}?{outputs['token']}")
+    assert [b.name for b in signed.list_blobs()] == ["jessica/a.wav"]
+    assert signed.download_blob("jessica/a.wav").readall() == b"data"
+    with pytest.raises(HttpResponseError) as refused:
+        signed.upload_blob("jessica/b.wav", b"more")
+    assert refused.value.status_code == 403
+
+
+def test_sas_renewal_signs_a_new_token(container: ContainerClient):
+    provider = configured(ContainerSasProvider())
+    olds = {**sas_for(container), "expiresOn": "2000-01-01T00:00:00Z"}
+    news = provider.check({}, {k: olds[k] for k in ("accountUrl", "containerName")}).inputs
+    assert provider.diff("id", olds, news).changes is True
+    renewed = outs(provider.update("id", olds, news))
+    assert renewed["expiresOn"] > "2000-01-01T00:00:00Z" and "sig=" in renewed["token"]
+    assert provider.diff("id", renewed, news).changes is False
+
+
+# The chain: container, prompt audio, SAS, and a voice the emulator trains from them
+
+
+def test_a_voice_trains_from_uploaded_prompt_audio(azurite: Azurite, tmp_path: Path):
+    backend = CustomVoiceBackend(keys=["0123456789abcdef0123456789abcdef"], audio_inspector=PromptAudioInspector())
+    backend.add_project("proj")
+    backend.add_consent("consent", "proj")
+    name = azurite.new_container(create=False).container_name
+    location = {"accountUrl": azurite.account_url, "containerName": name}
+    container = outs(configured(BlobContainerProvider()).create(location))
+    try:
+        audio = configured(PromptAudioProvider())
+        prompt = write_wav(tmp_path / "prompt.wav", 6.0, 16000)
+        files = [{"name": "prompt.wav", "path": str(prompt), "sha256": file_sha256(prompt)}]
+        audio.create(audio.check({}, {**location, "prefix": "jessica/", "files": files}).inputs)
+        token = sas_for(azurite.service().get_container_client(name))["token"]
+        with mock_custom_voice(ENDPOINT, backend=backend):
+            voice = configured_provider().create(
+                voice_inputs(audios_containerUrl=f"{container['containerUrl']}?{token}")
+            )
+            assert outs(voice)["status"] == "Succeeded"
+    finally:
+        configured(BlobContainerProvider()).delete(container["containerUrl"], container)
