@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Self
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -139,8 +139,16 @@ class CustomVoiceClient:
         if "api-version=" not in url:
             query["api-version"] = self.api_version
         try:
+            # No redirects: requests would carry the key header to wherever they point.
             response = self._session.request(
-                method, url, params=query, json=json, data=data, files=files, timeout=self.timeout
+                method,
+                url,
+                params=query,
+                json=json,
+                data=data,
+                files=files,
+                timeout=self.timeout,
+                allow_redirects=False,
             )
         except requests.RequestException as exc:
             # `from None`: the chained exception's text may hold what `redact` is for.
@@ -162,6 +170,8 @@ class CustomVoiceClient:
             next_link = page.get("nextLink")
             if not next_link:
                 return
+            if _origin(next_link) != _origin(self.endpoint):
+                raise CustomVoiceError(f"{action}: the service sent a nextLink to another host; not following it")
             page = json_or_empty(self._request("GET", next_link, action))
 
 
@@ -177,6 +187,11 @@ class ResourceKind:
 PROJECT = ResourceKind("projects", "project")
 CONSENT = ResourceKind("consents", "consent")
 PERSONAL_VOICE = ResourceKind("personalvoices", "personal voice")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _audio_content_type(filename: str) -> str:

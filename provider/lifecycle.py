@@ -40,12 +40,16 @@ def create_or_adopt(
         return current
     final = client.poller(kind, resource_id, current).result()
     if final.get("status") == "Failed":
-        client.delete(kind, resource_id)
         reason = (final.get("properties") or {}).get("failureReason", "no failureReason given")
-        raise ResourceFailed(
-            f"{kind.label.capitalize()} {resource_id!r} failed: {reason}. The failed {kind.label} was "
-            "deleted; fix the cause and run `pulumi up` again"
-        )
+        failed = f"{kind.label.capitalize()} {resource_id!r} failed: {reason}."
+        try:
+            client.delete(kind, resource_id)
+        except CustomVoiceError as error:
+            raise ResourceFailed(
+                f"{failed} Deleting the failed {kind.label} failed too ({error}); delete it in the service, "
+                "then run `pulumi up` again"
+            ) from None
+        raise ResourceFailed(f"{failed} The failed {kind.label} was deleted; fix the cause and run `pulumi up` again")
     return final
 
 

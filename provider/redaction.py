@@ -2,6 +2,7 @@
 
 import re
 import threading
+from urllib.parse import unquote
 
 REDACTED = "***"
 
@@ -19,6 +20,17 @@ def register_secret(value: str | None) -> None:
     if value and len(value) >= 4:
         with _known_secrets_lock:
             _known_secrets.add(value)
+
+
+def register_sas(url: str | None) -> None:
+    """Remember the signature of a SAS URL, so it is redacted in any encoding it reappears in."""
+    if not url:
+        return
+    for field in query_of(url).split("&"):
+        name, _, value = field.partition("=")
+        if name.lower() == "sig" and value:
+            register_secret(value)
+            register_secret(unquote(value))
 
 
 def redact(text: str) -> str:

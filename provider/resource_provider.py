@@ -16,8 +16,9 @@ from pulumi.dynamic import (
 
 from provider.client import DEFAULT_API_VERSION, CustomVoiceClient, ResourceKind
 from provider.diffing import DiffRules
-from provider.inputs import blank_as_none, lookup, top_level
+from provider.inputs import blank_as_none, lookup, normalise_endpoint, top_level
 from provider.lifecycle import create_or_adopt
+from provider.redaction import register_sas
 from provider.settings import ProviderSettings
 from provider.validation import Problem
 
@@ -54,20 +55,27 @@ class CustomVoiceResourceProvider(ResourceProvider):
 
     # -- the provider protocol -----------------------------------------------------------
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Settings hold credentials and belong to the host process: never pickle them.
+        return {}
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, problems = self.normalise(news)
+        inputs, problems = self.normalise({**news, "endpoint": normalise_endpoint(news.get("endpoint"))})
+        problems += self.settings.endpoint_problems(inputs.get("endpoint"))
         return CheckResult(inputs, [CheckFailure(p.field, p.reason) for p in problems])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replacing = self.diff_rules.replacing_changes(olds, news)
         changes = top_level(replacing + self.diff_rules.in_place_changes(olds, news))
-        same_slot = all(olds.get(key) == news.get(key) for key in (self.id_input, "endpoint"))
+        # The old resource goes first whenever the id stays: even at an endpoint spelled
+        # otherwise, it may be the same Speech resource, whose create would adopt the old
+        # resource and whose delete would then remove it.
+        same_id = olds.get(self.id_input) == news.get(self.id_input)
         return DiffResult(
             changes=bool(changes),
             replaces=top_level(replacing),
             stables=[] if replacing else ["createdDateTime"],
-            # Two resources with one id cannot coexist in one Speech resource.
-            delete_before_replace=bool(replacing) and same_slot,
+            delete_before_replace=bool(replacing) and same_id,
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -102,8 +110,15 @@ class CustomVoiceResourceProvider(ResourceProvider):
 
     # -- shared helpers ------------------------------------------------------------------
 
+    @property
+    def settings(self) -> ProviderSettings:
+        """As `configure()` loaded them (the host configures before any other call)."""
+        settings: ProviderSettings | None = getattr(self, "_settings", None)
+        return settings or ProviderSettings.load(None)
+
     def client(self, props: dict[str, Any]) -> CustomVoiceClient:
-        settings: ProviderSettings = getattr(self, "_settings", None) or ProviderSettings.load(None)
+        self.register_sas_signatures(props)
+        settings = self.settings
         return CustomVoiceClient(
             props["endpoint"],
             settings.auth(),
@@ -112,6 +127,13 @@ class CustomVoiceResourceProvider(ResourceProvider):
             backoff_factor=settings.backoff_factor,
             poll=settings.poll(),
         )
+
+    def register_sas_signatures(self, props: dict[str, Any]) -> None:
+        """The regex in `redact` finds `sig=` as it usually appears; this finds it in any form."""
+        for name in self.diff_rules.sas_urls:
+            value = lookup(props, name)
+            if isinstance(value, str):
+                register_sas(value)
 
     def inputs_of(self, props: dict[str, Any]) -> dict[str, Any]:
         return {key: props[key] for key in self.input_keys if key in props}
@@ -129,7 +151,10 @@ class CustomVoiceResourceProvider(ResourceProvider):
         found = []
         for name in self.adoption_fields:
             want, have = lookup(props, name), lookup(existing, name)
-            if name in ("description", "displayName") and want is None:
+            optional = name in ("description", "displayName")
+            # An optional field not declared, or a required one the service does not echo (its
+            # spec examples leave out a voice's audios), cannot tell two resources apart.
+            if (optional and want is None) or (not optional and have is None):
                 continue
             comparable = self.diff_rules.comparable.get(name, _same)
             want, have = blank_as_none(comparable(want)), blank_as_none(comparable(have))

@@ -7,9 +7,9 @@ import pytest
 import urllib3.util.retry
 
 from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
+from provider.auth import SubscriptionKeyAuth
 from provider.client import PERSONAL_VOICE, CustomVoiceClient
 from provider.errors import CustomVoiceError
-from provider.transport import SubscriptionKeyAuth
 from tests.conftest import CONTAINER, ENDPOINT, KEY
 
 Fault = tuple[int, dict[str, str], dict[str, Any]]
@@ -120,3 +120,18 @@ def test_error_carries_status_code_message_and_request_id(backend):
     error = caught.value
     assert (error.status, error.code, error.request_id) == (400, "BadArgument", "req-123")
     assert "nope" in str(error) and "Voice1" in str(error)
+
+
+def test_a_next_link_to_another_host_is_not_followed(backend):
+    backend.inject_faults(
+        "GET", r".*/personalvoices", [(200, {}, {"value": [], "nextLink": "https://elsewhere.example/customvoice/x"})]
+    )
+    with client() as api, pytest.raises(CustomVoiceError, match="another host"):
+        list(api.list(PERSONAL_VOICE))
+
+
+def test_redirects_are_not_followed_so_the_key_stays_home(backend):
+    backend.inject_faults("GET", r".*/personalvoices/Voice1", [(307, {"Location": "https://elsewhere.example/"}, None)])
+    with client() as api, pytest.raises(CustomVoiceError) as caught:
+        api.get(PERSONAL_VOICE, "Voice1")
+    assert caught.value.status == 307

@@ -1,6 +1,6 @@
 """check and diff: pure logic, no requests."""
 
-from pulumi.runtime import rpc
+from pulumi.output import Unknown
 
 from provider.personal_voice import PersonalVoiceProvider
 from tests.conftest import CONTAINER, voice_inputs
@@ -41,7 +41,7 @@ def test_missing_audios():
 
 
 def test_unknown_values_during_preview_are_not_errors():
-    news = voice_inputs(projectId=rpc.UNKNOWN, audios_containerUrl=rpc.UNKNOWN)
+    news = voice_inputs(projectId=Unknown(), audios_containerUrl=Unknown())
     assert provider.check({}, news).failures == []
 
 
@@ -85,7 +85,7 @@ def test_rotating_only_the_sas_token_updates_in_place():
 
 
 def test_a_sas_still_unknown_in_preview_is_not_a_replacement():
-    result = provider.diff("Jessica", voice_inputs(), voice_inputs(audios_containerUrl=rpc.UNKNOWN))
+    result = provider.diff("Jessica", voice_inputs(), voice_inputs(audios_containerUrl=Unknown()))
     assert result.changes is True and result.replaces == []
 
 
@@ -97,3 +97,17 @@ def test_changing_the_api_version_updates_in_place():
 def test_an_absent_prefix_equals_an_empty_one():
     result = provider.diff("Jessica", voice_inputs(audios_prefix=None), voice_inputs(audios_prefix=""))
     assert result.changes is False
+
+
+def test_the_same_id_at_another_endpoint_spelling_is_deleted_first():
+    """Otherwise the new voice would adopt the old one, and the old one's delete remove it."""
+    result = provider.diff(
+        "Jessica", voice_inputs(), voice_inputs(endpoint="https://contoso.cognitiveservices.azure.com")
+    )
+    assert result.replaces == ["endpoint"] and result.delete_before_replace is True
+
+
+def test_endpoints_are_normalised_so_a_trailing_slash_is_no_change():
+    checked = provider.check({}, voice_inputs(endpoint="HTTPS://EastUS.api.cognitive.microsoft.com/"))
+    assert checked.inputs["endpoint"] == "https://eastus.api.cognitive.microsoft.com"
+    assert provider.diff("Jessica", voice_inputs(), checked.inputs).changes is False

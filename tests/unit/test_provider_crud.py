@@ -1,5 +1,6 @@
 """create, read, update and delete against the emulator's `responses` front."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -161,3 +162,35 @@ def test_update_for_a_rotated_sas_keeps_the_voice_and_sends_nothing(backend, pro
     assert updated.outs["speakerProfileId"] == created.outs["speakerProfileId"]
     assert updated.outs["audios"]["containerUrl"].endswith("sig=bmV3")
     assert len(writes(backend)) == 1
+
+
+def test_a_voice_found_without_audios_is_still_adopted(backend, provider):
+    """The spec's examples omit a voice's audios; adoption must not call that a difference."""
+    first = provider.create(voice_inputs())
+    backend.inject_faults(
+        "GET",
+        r".*/personalvoices/Jessica",
+        [(200, {}, {k: v for k, v in backend.get_personal_voice("Jessica").items() if k != "audios"})],
+    )
+    assert provider.create(voice_inputs()).outs["speakerProfileId"] == first.outs["speakerProfileId"]
+
+
+def test_a_failed_voice_whose_cleanup_fails_still_names_the_reason(backend, provider):
+    backend.fail_voice("Jessica", "InaccessibleCustomerStorage")
+    broken: tuple[int, dict[str, str], dict[str, Any]] = (
+        500,
+        {},
+        {"error": {"code": "InternalServerError", "message": "later"}},
+    )
+    backend.inject_faults("DELETE", r".*/personalvoices/Jessica", [broken] * 5)
+    with pytest.raises(ResourceFailed) as caught:
+        provider.create(voice_inputs())
+    assert "InaccessibleCustomerStorage" in str(caught.value) and "delete it in the service" in str(caught.value)
+
+
+def test_a_configured_provider_pickles_without_its_settings(provider):
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    pickled = serialize_provider(provider)
+    assert len(pickled) < 200
+    assert KEY not in base64.b64decode(pickled).decode("latin-1")

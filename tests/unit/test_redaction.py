@@ -25,3 +25,10 @@ def test_error_messages_are_redacted_on_construction():
 
 def test_strip_query():
     assert strip_query("https://a/c?sig=x#f") == "https://a/c"
+
+
+def test_a_registered_sas_signature_is_redacted_even_url_encoded():
+    from provider.redaction import register_sas
+
+    register_sas("https://a.blob.core.windows.net/c?sv=1&sig=QUJDREVGR0hJSktM%2Bxyz%3D")
+    assert "QUJDREVGR0hJSktM" not in redact("echoed as %26sig%3DQUJDREVGR0hJSktM%2Bxyz%3D and as QUJDREVGR0hJSktM+xyz=")
