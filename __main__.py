@@ -1,12 +1,13 @@
-"""The Pulumi program: declare the voices of `stacks/<stack>.yaml` in the stack's Speech resource."""
+"""The Pulumi program: declare the resources of `stacks/<stack>.yaml` in the stack's Speech resource."""
 
 from pathlib import Path
 
 import pulumi
 
 from catalog.loader import load_catalog
-from catalog.stack import Environment, declare_voices, export_voices
+from catalog.stack import Environment, declare, export
 
-catalog = load_catalog(Path(__file__).parent / "stacks" / f"{pulumi.get_stack()}.yaml")
-voices = declare_voices(catalog, Environment.from_config(pulumi.Config()))
-export_voices(voices)
+project_root = Path(__file__).parent
+catalog = load_catalog(project_root / "stacks" / f"{pulumi.get_stack()}.yaml", project_root)
+resources = declare(catalog, Environment.from_config(pulumi.Config()), project_root)
+export(resources)

@@ -1,17 +1,22 @@
-"""Read and validate `stacks/<stack>.yaml`. Every problem names the file, the line and the field."""
+"""Read and validate `stacks/<stack>.yaml`. Every problem names the file, the line and the field.
+
+Local files (consent recordings, prompt audio) are named relative to the project root, the
+folder above `stacks/`, which is where Pulumi runs the program and the provider host.
+"""
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from catalog.model import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
-from catalog.yaml_lines import Path_, line_of, load_with_lines
-from provider.validation import check_extensions, check_id, check_url
+from catalog.model import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
+from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
+from provider.validation import check_extensions, check_id, check_url, normalise_extension
 
-SECTIONS = ("projects", "consents", "voices")
+SECTIONS = ("storage", "projects", "consents", "voices")
+STORAGE_KEYS = {"accountUrl": True, "container": True, "sasLifetimeDays": False}
 PROJECT_KEYS = {"id": True, "description": False, "displayName": False}
 CONSENT_KEYS = {
     "id": True,
@@ -19,18 +24,23 @@ CONSENT_KEYS = {
     "voiceTalentName": True,
     "companyName": True,
     "locale": True,
+    "audioFile": False,
+    "audioUrl": False,
     "description": False,
+    "displayName": False,
 }
 VOICE_KEYS = {
     "id": True,
     "name": False,
     "projectId": True,
     "consentId": True,
+    "apiVersion": False,
     "audios": True,
     "description": False,
     "displayName": False,
 }
-AUDIOS_KEYS = {"containerUrl": True, "prefix": False, "extensions": True}
+AUDIOS_KEYS = {"containerUrl": False, "files": False, "prefix": False, "extensions": True}
+CONTAINER_NAME = re.compile(r"^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 
 
 @dataclass(frozen=True)
@@ -50,21 +60,27 @@ class CatalogError(Exception):
         super().__init__("invalid catalog:\n" + "\n".join(f"  {p}" for p in problems))
 
 
-def load_catalog(path: Path) -> Catalog:
+def load_catalog(path: Path, project_root: Path | None = None) -> Catalog:
     if not path.is_file():
         raise CatalogError([CatalogProblem(str(path), 1, "(file)", "no such catalog file")])
-    data, lines = load_with_lines(path)
-    checker = _Checker(str(path), lines)
-    catalog = checker.catalog(data if data is not None else {})
+    try:
+        loaded = load_with_lines(path)
+    except YamlSyntaxError as error:
+        raise CatalogError([CatalogProblem(str(path), error.line, "(yaml)", error.reason)]) from None
+    checker = _Checker(str(path), loaded.lines, project_root or path.resolve().parent.parent)
+    for key_path in loaded.duplicate_keys:
+        checker.problem(key_path, "given twice in one mapping")
+    catalog = checker.catalog(loaded.data if loaded.data is not None else {})
     if checker.problems:
         raise CatalogError(checker.problems)
     return catalog
 
 
 class _Checker:
-    def __init__(self, file: str, lines: dict[Path_, int]) -> None:
+    def __init__(self, file: str, lines: dict[Path_, int], project_root: Path) -> None:
         self.file = file
         self.lines = lines
+        self.project_root = project_root
         self.problems: list[CatalogProblem] = []
 
     def problem(self, path: Path_, reason: str) -> None:
@@ -77,14 +93,23 @@ class _Checker:
         for key in data:
             if key not in SECTIONS:
                 self.problem((key,), f"unknown section (expected one of {', '.join(SECTIONS)})")
+        storage = self.storage(data.get("storage"))
         projects = self.section(data, "projects", PROJECT_KEYS, self.project)
         consents = self.section(data, "consents", CONSENT_KEYS, self.consent)
-        voices = self.section(data, "voices", VOICE_KEYS, self.voice)
-        catalog = Catalog(tuple(projects), tuple(consents), tuple(voices))
-        self.references(catalog)
-        return catalog
+        voices = self.section(data, "voices", VOICE_KEYS, lambda path, entry: self.voice(path, entry, storage))
+        self.references(projects, consents, voices)
+        self.unique_resource_names(voices)
+        return Catalog(
+            tuple(spec for _, spec in projects),
+            tuple(spec for _, spec in consents),
+            tuple(spec for _, spec in voices),
+            storage,
+        )
 
-    def section(self, data: dict[str, Any], name: str, keys: dict[str, bool], build: Callable[..., Any]) -> list[Any]:
+    def section(
+        self, data: dict[str, Any], name: str, keys: dict[str, bool], build: Callable[..., Any]
+    ) -> list[tuple[Path_, Any]]:
+        """Each valid-enough entry's spec, with the path it was read from."""
         entries = data.get(name) or []
         if not isinstance(entries, list):
             self.problem((name,), "must be a list")
@@ -98,7 +123,7 @@ class _Checker:
             if entry_id in seen:
                 self.problem((*path, "id"), f"duplicate id {entry_id!r} in {name}")
             seen.add(entry_id)
-            built.append(build(path, entry))
+            built.append((path, build(path, entry)))
         return built
 
     def mapping(self, path: Path_, entry: Any, keys: dict[str, bool]) -> bool:
@@ -124,11 +149,42 @@ class _Checker:
                 "set the token with `pulumi config set --secret sasToken <token>`",
             )
 
+    def url_without_query(self, path: Path_, value: str) -> None:
+        for found in check_url(str(path[-1]), value, allow_query=True):
+            self.problem(path, found.reason)
+        if urlsplit(value).query and "sig=" not in value.lower():
+            self.problem(path, "must not carry a query: a SAS token comes from secret config or the stack")
+
+    def local_file(self, path: Path_, value: Any) -> str | None:
+        if not isinstance(value, str) or not value:
+            self.problem(path, "must be a file path relative to the project root")
+            return None
+        if PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts:
+            self.problem(path, "must be relative to the project root, without '..'")
+        elif not (self.project_root / value).is_file():
+            self.problem(path, f"no such file: {value} (paths are relative to {self.project_root})")
+        return value
+
     def ids(self, path: Path_, entry: dict[str, Any], *fields: str) -> None:
         for field in fields:
             if entry.get(field) not in (None, ""):
                 for found in check_id(field, entry.get(field)):
                     self.problem((*path, field), found.reason)
+
+    def storage(self, entry: Any) -> StorageSpec | None:
+        path: Path_ = ("storage",)
+        if entry is None or not self.mapping(path, entry, STORAGE_KEYS):
+            return None
+        account_url, container = str(entry.get("accountUrl") or ""), str(entry.get("container") or "")
+        if account_url:
+            self.url_without_query((*path, "accountUrl"), account_url)
+        if container and not CONTAINER_NAME.match(container):
+            self.problem((*path, "container"), f"{container!r} is not a blob container name (3-63 of a-z, 0-9, -)")
+        lifetime = entry.get("sasLifetimeDays", 30)
+        if not isinstance(lifetime, int) or isinstance(lifetime, bool) or not 1 <= lifetime <= 365:
+            self.problem((*path, "sasLifetimeDays"), "must be a whole number of days from 1 to 365")
+            lifetime = 30
+        return StorageSpec(account_url, container, lifetime)
 
     def project(self, path: Path_, entry: dict[str, Any]) -> ProjectSpec:
         self.ids(path, entry, "id")
@@ -138,36 +194,42 @@ class _Checker:
 
     def consent(self, path: Path_, entry: dict[str, Any]) -> ConsentSpec:
         self.ids(path, entry, "id", "projectId")
+        audio_file, audio_url = entry.get("audioFile"), entry.get("audioUrl")
+        if (audio_file is None) == (audio_url is None):
+            self.problem((*path, "audioFile"), "give exactly one of audioFile and audioUrl (the consent recording)")
+        if audio_file is not None:
+            audio_file = self.local_file((*path, "audioFile"), audio_file)
+        if isinstance(audio_url, str):
+            self.url_without_query((*path, "audioUrl"), audio_url)
         return ConsentSpec(
             id=str(entry.get("id")),
             project_id=str(entry.get("projectId")),
             voice_talent_name=str(entry.get("voiceTalentName")),
             company_name=str(entry.get("companyName")),
             locale=str(entry.get("locale")),
+            audio_file=audio_file,
+            audio_url=audio_url,
             description=entry.get("description"),
+            display_name=entry.get("displayName"),
         )
 
-    def voice(self, path: Path_, entry: dict[str, Any]) -> VoiceSpec:
+    def voice(self, path: Path_, entry: dict[str, Any], storage: StorageSpec | None) -> VoiceSpec:
         self.ids(path, entry, "id", "projectId", "consentId")
         audios = entry.get("audios")
         audios_path = (*path, "audios")
-        container_url, prefix = "", None
+        container_url, prefix = None, None
+        files: tuple[str, ...] = ()
         extensions: tuple[str, ...] = ()
         if audios is not None and self.mapping(audios_path, audios, AUDIOS_KEYS):
-            container_url = str(audios.get("containerUrl") or "")
-            if container_url:
-                for found in check_url("containerUrl", container_url, allow_query=True):
-                    self.problem((*audios_path, "containerUrl"), found.reason)
-                if urlsplit(container_url).query and "sig=" not in container_url.lower():
-                    self.problem(
-                        (*audios_path, "containerUrl"),
-                        "must not carry a query: the SAS token comes from `pulumi config set --secret sasToken`",
-                    )
-            if audios.get("extensions") is not None:
-                for found in check_extensions("extensions", audios.get("extensions")):
-                    item = re.search(r"\[(\d+)\]", found.field)
-                    self.problem((*audios_path, "extensions", *([int(item[1])] if item else [])), found.reason)
-                extensions = tuple(str(e) for e in audios.get("extensions") or ())
+            extensions = self.extensions((*audios_path, "extensions"), audios.get("extensions"))
+            container_url = audios.get("containerUrl")
+            if isinstance(container_url, str):
+                self.url_without_query((*audios_path, "containerUrl"), container_url)
+            files = self.prompt_files((*audios_path, "files"), audios.get("files"), extensions)
+            if (container_url is None) == (not files):
+                self.problem(audios_path, "give exactly one of containerUrl (audio already in a container) and files")
+            elif files and storage is None:
+                self.problem((*audios_path, "files"), "uploading files needs a top-level storage section")
             prefix = audios.get("prefix")
         return VoiceSpec(
             id=str(entry.get("id")),
@@ -175,35 +237,74 @@ class _Checker:
             project_id=str(entry.get("projectId")),
             consent_id=str(entry.get("consentId")),
             container_url=container_url,
+            files=files,
             extensions=extensions,
             prefix=prefix,
             description=entry.get("description"),
             display_name=entry.get("displayName"),
+            api_version=entry.get("apiVersion"),
         )
 
-    def references(self, catalog: Catalog) -> None:
-        projects = {p.id for p in catalog.projects}
-        consents: dict[str, ConsentSpec] = {c.id: c for c in catalog.consents}
-        for index, consent in enumerate(catalog.consents):
-            if consent.project_id not in projects:
-                self.problem(
-                    ("consents", index, "projectId"), f"project {consent.project_id!r} is not declared in projects"
-                )
-        for index, voice in enumerate(catalog.voices):
-            if voice.project_id not in projects:
-                self.problem(
-                    ("voices", index, "projectId"), f"project {voice.project_id!r} is not declared in projects"
-                )
-            declared = consents.get(voice.consent_id)
+    def extensions(self, path: Path_, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        found = check_extensions("extensions", value)
+        for problem in found:
+            item = re.search(r"\[(\d+)\]", problem.field)
+            self.problem((*path, *([int(item[1])] if item else [])), problem.reason)
+        return () if found else tuple(str(e) for e in value)
+
+    def prompt_files(self, path: Path_, value: Any, extensions: tuple[str, ...]) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.problem(path, "must be a non-empty list of file paths")
+            return ()
+        allowed = {normalise_extension(e) for e in extensions}
+        files = []
+        for index, item in enumerate(value):
+            checked = self.local_file((*path, index), item)
+            if checked is None:
+                continue
+            if allowed and PurePosixPath(checked).suffix.lower() not in allowed:
+                self.problem((*path, index), f"{checked} does not have one of the extensions {sorted(allowed)}")
+            files.append(checked)
+        return tuple(files)
+
+    def references(
+        self,
+        projects: list[tuple[Path_, ProjectSpec]],
+        consents: list[tuple[Path_, ConsentSpec]],
+        voices: list[tuple[Path_, VoiceSpec]],
+    ) -> None:
+        project_ids = {spec.id for _, spec in projects}
+        consents_by_id = {spec.id: spec for _, spec in consents}
+        for path, consent in consents:
+            if consent.project_id not in project_ids:
+                self.problem((*path, "projectId"), f"project {consent.project_id!r} is not declared in projects")
+        for path, voice in voices:
+            if voice.project_id not in project_ids:
+                self.problem((*path, "projectId"), f"project {voice.project_id!r} is not declared in projects")
+            declared = consents_by_id.get(voice.consent_id)
             if declared is None:
-                self.problem(
-                    ("voices", index, "consentId"), f"consent {voice.consent_id!r} is not declared in consents"
-                )
+                self.problem((*path, "consentId"), f"consent {voice.consent_id!r} is not declared in consents")
             elif declared.project_id != voice.project_id:
                 self.problem(
-                    ("voices", index, "consentId"),
+                    (*path, "consentId"),
                     f"consent {voice.consent_id!r} belongs to project {declared.project_id!r}, not {voice.project_id!r}",
                 )
+
+    def unique_resource_names(self, voices: list[tuple[Path_, VoiceSpec]]) -> None:
+        """Two voices with one Pulumi resource name would be one resource to Pulumi."""
+        names: set[str] = set()
+        ids: set[str] = set()
+        for path, voice in voices:
+            # Two voices with one id are already reported as a duplicate id.
+            if voice.resource_name in names and not (voice.name is None and voice.id in ids):
+                field = "name" if voice.name is not None else "id"
+                self.problem((*path, field), f"another voice already has the resource name {voice.resource_name!r}")
+            names.add(voice.resource_name)
+            ids.add(voice.id)
 
 
 def _dotted(path: Path_) -> str:

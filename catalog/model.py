@@ -17,7 +17,20 @@ class ConsentSpec:
     voice_talent_name: str
     company_name: str
     locale: str
+    # Exactly one of the two: a local recording (relative to the project root) or a blob URL.
+    audio_file: str | None = None
+    audio_url: str | None = None
     description: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class StorageSpec:
+    """The blob container the stack manages for prompt audio."""
+
+    account_url: str
+    container: str
+    sas_lifetime_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -25,13 +38,18 @@ class VoiceSpec:
     id: str
     project_id: str
     consent_id: str
-    container_url: str
     extensions: tuple[str, ...]
+    # Either prompt audio already in a container, or local files the stack uploads to its
+    # storage container under `prefix`.
+    container_url: str | None = None
+    files: tuple[str, ...] = ()
     prefix: str | None = None
     description: str | None = None
     display_name: str | None = None
     # The Pulumi resource name: keeping it while the id changes makes the change a replacement.
     name: str | None = None
+    # Overrides the stack's apiVersion for this voice (e.g. the seed's POST form).
+    api_version: str | None = None
 
     @property
     def resource_name(self) -> str:
@@ -43,3 +61,4 @@ class Catalog:
     projects: tuple[ProjectSpec, ...] = field(default_factory=tuple)
     consents: tuple[ConsentSpec, ...] = field(default_factory=tuple)
     voices: tuple[VoiceSpec, ...] = field(default_factory=tuple)
+    storage: StorageSpec | None = None

@@ -1,20 +1,30 @@
-"""Turn a catalog plus the stack's config into PersonalVoice resources and stack outputs."""
+"""Turn a catalog plus the stack's config into resources and stack outputs.
+
+Projects first, then consents in them, the prompt audio the stack uploads, and the voices,
+each taking its references from the resources it depends on so Pulumi orders creates and
+deletes correctly.
+"""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pulumi
 
-from catalog.model import Catalog, VoiceSpec
+from catalog.model import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
+from catalog.prompt_audio import ManagedStorage
 from provider.client import DEFAULT_API_VERSION
+from provider.consent import Consent, ConsentArgs
 from provider.personal_voice import AudiosArgs, PersonalVoice, PersonalVoiceArgs
+from provider.project import Project, ProjectArgs
 
 
 @dataclass(frozen=True)
 class Environment:
-    """Where the voices live, from the stack's config."""
+    """Where the resources live, from the stack's config."""
 
     endpoint: str
     api_version: str = DEFAULT_API_VERSION
+    # The SAS token for containers the stack does not manage.
     sas_token: pulumi.Output[str] | None = None
 
     @classmethod
@@ -25,38 +35,101 @@ class Environment:
             sas_token=config.get_secret("sasToken"),
         )
 
-    def container_url(self, voice: VoiceSpec) -> pulumi.Input[str]:
+    def with_sas(self, url: str) -> pulumi.Input[str]:
         if self.sas_token is None:
-            return voice.container_url
-        base = voice.container_url
-        return pulumi.Output.secret(self.sas_token.apply(lambda token: f"{base}?{token.lstrip('?')}"))
+            return url
+        return pulumi.Output.secret(self.sas_token.apply(lambda token: f"{url}?{token.lstrip('?')}"))
 
 
-def declare_voices(catalog: Catalog, environment: Environment) -> dict[str, PersonalVoice]:
-    return {
-        voice.id: PersonalVoice(
-            voice.resource_name,
-            PersonalVoiceArgs(
-                endpoint=environment.endpoint,
-                api_version=environment.api_version,
-                voice_id=voice.id,
-                project_id=voice.project_id,
-                consent_id=voice.consent_id,
-                audios=AudiosArgs(
-                    container_url=environment.container_url(voice),
-                    prefix=voice.prefix,
-                    extensions=list(voice.extensions),
-                ),
-                description=voice.description,
-                display_name=voice.display_name,
-            ),
-        )
-        for voice in catalog.voices
+@dataclass
+class StackResources:
+    projects: dict[str, Project]
+    consents: dict[str, Consent]
+    voices: dict[str, PersonalVoice]
+
+
+def declare(catalog: Catalog, environment: Environment, project_root: Path) -> StackResources:
+    projects = {spec.id: _project(spec, environment) for spec in catalog.projects}
+    consents = {spec.id: _consent(spec, environment, projects[spec.project_id]) for spec in catalog.consents}
+    storage = ManagedStorage(catalog.storage, project_root) if catalog.storage else None
+    voices = {
+        spec.id: _voice(spec, environment, projects[spec.project_id], consents[spec.consent_id], storage)
+        for spec in catalog.voices
     }
+    return StackResources(projects, consents, voices)
 
 
-def export_voices(voices: dict[str, PersonalVoice]) -> None:
-    """One `voices` output: per voice id, what a consumer of the stack relies on."""
+def _project(spec: ProjectSpec, environment: Environment) -> Project:
+    return Project(
+        spec.id,
+        ProjectArgs(
+            endpoint=environment.endpoint,
+            api_version=environment.api_version,
+            project_id=spec.id,
+            description=spec.description,
+            display_name=spec.display_name,
+        ),
+    )
+
+
+def _consent(spec: ConsentSpec, environment: Environment, project: Project) -> Consent:
+    return Consent(
+        spec.id,
+        ConsentArgs(
+            endpoint=environment.endpoint,
+            api_version=environment.api_version,
+            consent_id=spec.id,
+            project_id=project.projectId,
+            voice_talent_name=spec.voice_talent_name,
+            company_name=spec.company_name,
+            locale=spec.locale,
+            audio_file=spec.audio_file,
+            audio_url=environment.with_sas(spec.audio_url) if spec.audio_url else None,
+            description=spec.description,
+            display_name=spec.display_name,
+        ),
+    )
+
+
+def _voice(
+    spec: VoiceSpec,
+    environment: Environment,
+    project: Project,
+    consent: Consent,
+    storage: ManagedStorage | None,
+) -> PersonalVoice:
+    depends_on: list[pulumi.Resource] = []
+    prompt_audio_sha256 = None
+    if spec.files and storage is not None:
+        uploaded, prompt_audio_sha256 = storage.upload(spec)
+        container_url: pulumi.Input[str] = storage.container_url_with_sas()
+        depends_on.append(uploaded)
+    else:
+        container_url = environment.with_sas(str(spec.container_url))
+    return PersonalVoice(
+        spec.resource_name,
+        PersonalVoiceArgs(
+            endpoint=environment.endpoint,
+            api_version=spec.api_version or environment.api_version,
+            voice_id=spec.id,
+            project_id=project.projectId,
+            consent_id=consent.consentId,
+            audios=AudiosArgs(container_url=container_url, prefix=spec.prefix, extensions=list(spec.extensions)),
+            description=spec.description,
+            display_name=spec.display_name,
+            prompt_audio_sha256=prompt_audio_sha256,
+        ),
+        pulumi.ResourceOptions(
+            depends_on=depends_on,
+            # Giving a voice a `name` later must not make it a new resource (whose create
+            # would adopt the voice and the old one's delete then remove it).
+            aliases=[pulumi.Alias(name=spec.id)] if spec.resource_name != spec.id else None,
+        ),
+    )
+
+
+def export(resources: StackResources) -> None:
+    """Per voice id, what a consumer of the stack relies on; and each consent's status."""
     pulumi.export(
         "voices",
         {
@@ -66,6 +139,7 @@ def export_voices(voices: dict[str, PersonalVoice]) -> None:
                 "projectId": voice.projectId,
                 "endpoint": voice.endpoint,
             }
-            for voice_id, voice in voices.items()
+            for voice_id, voice in resources.voices.items()
         },
     )
+    pulumi.export("consents", {consent_id: consent.status for consent_id, consent in resources.consents.items()})

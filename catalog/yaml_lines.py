@@ -1,5 +1,6 @@
 """Load YAML and remember the line of every value, so errors can point at the file's line."""
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -8,30 +9,53 @@ import yaml
 Path_ = tuple[str | int, ...]
 
 
-def load_with_lines(path: Path) -> tuple[Any, dict[Path_, int]]:
-    """The document's data, and a map from each value's path (keys and indexes) to its line."""
-    loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None, {}
-        data = loader.construct_document(root)
-    finally:
-        loader.dispose()
-    lines: dict[Path_, int] = {}
-    _record_lines(root, (), lines)
-    return data, lines
+class YamlSyntaxError(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        self.line = line
+        self.reason = reason
+        super().__init__(f"line {line}: {reason}")
 
 
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
-    lines[path] = node.start_mark.line + 1
+@dataclass
+class LoadedYaml:
+    data: Any
+    # Each value's path (keys and indexes) to its line.
+    lines: dict[Path_, int] = field(default_factory=dict)
+    # Keys given twice in one mapping (YAML keeps the last silently).
+    duplicate_keys: list[Path_] = field(default_factory=list)
+
+
+def load_with_lines(path: Path) -> LoadedYaml:
+    with path.open(encoding="utf-8") as stream:
+        loader = yaml.SafeLoader(stream)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            raise YamlSyntaxError(mark.line + 1 if mark else 1, str(error.problem or error)) from None
+        finally:
+            loader.dispose()
+    loaded = LoadedYaml(data)
+    if root is not None:
+        _record(root, (), loaded)
+    return loaded
+
+
+def _record(node: yaml.Node, path: Path_, loaded: LoadedYaml) -> None:
+    loaded.lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen = set()
         for key_node, value_node in node.value:
-            _record_lines(value_node, (*path, str(key_node.value)), lines)
-            lines[(*path, str(key_node.value))] = key_node.start_mark.line + 1
+            key_path = (*path, str(key_node.value))
+            if key_path in seen:
+                loaded.duplicate_keys.append(key_path)
+            seen.add(key_path)
+            _record(value_node, key_path, loaded)
+            loaded.lines[key_path] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*path, index), lines)
+            _record(item, (*path, index), loaded)
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int:

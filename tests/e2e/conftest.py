@@ -14,6 +14,9 @@ import pytest
 import yaml
 
 from emulator import CustomVoiceBackend, EmulatorServer
+from emulator.identity import TOKEN_PATH
+from emulator.prompt_audio import PromptAudioInspector
+from tests.storage_fixtures import ACCOUNT_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "e2e0123456789abcdef0123456789abc"
@@ -81,11 +84,30 @@ class Project:
         return [(r.method, r.path) for r in self.backend.requests if r.is_write]
 
 
+def managed_identity_env(env: dict[str, str], identity_endpoint: str, identity_header: str) -> dict[str, str]:
+    """`env` for processes whose Entra ID token comes from the emulator's managed identity
+    endpoint and from nowhere else: no other Azure identity variable, and production
+    credentials only (no developer tool such as az or azd is ever started)."""
+    kept = {k: v for k, v in env.items() if not k.startswith(("AZURE_", "MSI_", "IDENTITY_", "IMDS_"))}
+    return {
+        **kept,
+        "IDENTITY_ENDPOINT": identity_endpoint,
+        "IDENTITY_HEADER": identity_header,
+        "AZURE_TOKEN_CREDENTIALS": "prod",
+    }
+
+
 @pytest.fixture
-def project(tmp_path: Path, pulumi_bin: str) -> Iterator[Project]:
-    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3)
-    backend.add_project("contoso-personal-voices")
-    backend.add_consent("jessica-consent", "contoso-personal-voices")
+def project(tmp_path: Path, pulumi_bin: str, request: pytest.FixtureRequest) -> Iterator[Project]:
+    """Authenticated with the Speech key, or, parametrized indirectly with "entra", with Microsoft
+    Entra ID: config `authentication: entra`, no key, a token from the emulator's managed identity.
+    Parametrized with "storage", the emulator reads prompt audio through each voice's SAS URL
+    (from Azurite) as the service does, and the stack has Azurite's account key."""
+    mode = getattr(request, "param", "key")
+    entra = mode == "entra"
+    inspector = PromptAudioInspector() if mode == "storage" else None
+    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3, audio_inspector=inspector)
+    identity_header = backend.enable_entra() if entra else None
     directory = tmp_path / "project"
     directory.mkdir()
     shutil.copy(ROOT / "__main__.py", directory)
@@ -107,8 +129,14 @@ def project(tmp_path: Path, pulumi_bin: str) -> Iterator[Project]:
         project = Project(directory, env, server)
         project.pulumi("stack", "init")
         project.pulumi("config", "set", "speechEndpoint", server.url)
+        if mode == "storage":
+            project.pulumi("config", "set", "--secret", "storageAccountKey", ACCOUNT_KEY)
         project.pulumi("config", "set", "pollIntervalSeconds", "0.1")
-        project.pulumi("config", "set", "--secret", "speechKey", KEY)
+        if identity_header is None:
+            project.pulumi("config", "set", "--secret", "speechKey", KEY)
+        else:
+            project.env = managed_identity_env(env, f"{server.url}{TOKEN_PATH}", identity_header)
+            project.pulumi("config", "set", "authentication", "entra")
         project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
         yield project
         project.pulumi("destroy", "--yes", check=False)

@@ -1,57 +1,13 @@
 """pulumi preview / up / refresh / destroy, for real, against the emulator's HTTP server."""
 
-import copy
-import json
-from typing import Any
+import re
 
 import pytest
 
+from tests.e2e.catalogs import CATALOG, VOICE_TYPE, edited, profile_ids, voice_ids_in_state
 from tests.e2e.conftest import KEY, SAS_SIGNATURES, Project, sas_token
 
 pytestmark = pytest.mark.e2e
-
-VOICE_TYPE = "pulumi-python:dynamic/customvoice:PersonalVoice"
-CATALOG: dict[str, Any] = {
-    "projects": [{"id": "contoso-personal-voices"}],
-    "consents": [
-        {
-            "id": "jessica-consent",
-            "projectId": "contoso-personal-voices",
-            "voiceTalentName": "Jessica Smith",
-            "companyName": "Contoso",
-            "locale": "en-US",
-        }
-    ],
-    "voices": [
-        {
-            "id": voice_id,
-            "name": name,
-            "projectId": "contoso-personal-voices",
-            "consentId": "jessica-consent",
-            "audios": {
-                "containerUrl": "http://127.0.0.1:10000/devstoreaccount1/voices",
-                "prefix": f"{name}/",
-                "extensions": [".wav"],
-            },
-        }
-        for voice_id, name in (("JessicaVoice", "jessica"), ("MarkVoice", "mark"))
-    ],
-}
-
-
-def edited(change) -> dict[str, Any]:
-    catalog = copy.deepcopy(CATALOG)
-    change(catalog)
-    return catalog
-
-
-def profile_ids(project: Project) -> dict[str, str]:
-    return {voice_id: voice["speakerProfileId"] for voice_id, voice in project.outputs()["voices"].items()}
-
-
-def voice_ids_in_state(project: Project) -> set[str]:
-    deployment = json.loads(project.pulumi("stack", "export").stdout)["deployment"]
-    return {r["id"] for r in deployment.get("resources", []) if r["type"] == VOICE_TYPE}
 
 
 def assert_no_secrets_leaked(project: Project) -> None:
@@ -84,7 +40,8 @@ def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> N
     moved = edited(lambda c: c["voices"][0]["audios"].update(prefix="jessica-v2/"))
     project.write_catalog(moved)
     preview = project.pulumi("preview", "--diff").stdout
-    assert "replace" in preview and "jessica-v2/" in preview and "prefix" in preview
+    assert f"+-{VOICE_TYPE}: (replace)" in preview
+    assert re.search(r'~ prefix\s*: "jessica/" => "jessica-v2/"', preview)
     project.pulumi("up", "--yes")
     second = profile_ids(project)
     assert second["JessicaVoice"] != first["JessicaVoice"]
@@ -94,7 +51,7 @@ def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> N
     # Rotating only the SAS token is an in-place update: same voice, same speakerProfileId.
     project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[1]))
     preview = project.pulumi("preview", "--diff").stdout
-    assert "replace" not in preview and "update" in preview
+    assert f"~ {VOICE_TYPE}: (update)" in preview and "(replace)" not in preview
     project.backend.clear_requests()
     project.pulumi("up", "--yes")
     assert profile_ids(project) == second
@@ -104,7 +61,9 @@ def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> N
     recased = edited(lambda c: c["voices"][0].update(id="jessicavoice"))
     recased["voices"][0]["audios"]["prefix"] = "jessica-v2/"
     project.write_catalog(recased)
-    assert "replace" in project.pulumi("preview", "--diff").stdout
+    preview = project.pulumi("preview", "--diff").stdout
+    assert f"+-{VOICE_TYPE}: (replace)" in preview
+    assert re.search(r'~ voiceId\s*: "JessicaVoice" => "jessicavoice"', preview)
     project.pulumi("up", "--yes")
     assert set(project.voices_in_service()) == {"jessicavoice", "MarkVoice"}
 
@@ -124,6 +83,7 @@ def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> N
     assert_no_secrets_leaked(project)
     project.pulumi("destroy", "--yes")
     assert project.voices_in_service() == {}
+    assert project.backend.list_projects() == [] and project.backend.list_consents() == []
 
 
 def test_the_seed_api_version_creates_with_post_and_goes_through_the_same_cycle(project: Project) -> None:

@@ -10,16 +10,27 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
-VOICE_TYPE = "pulumi-python:dynamic/customvoice:PersonalVoice"
-SAS = "sv=2024-11-04&sp=rl&sig=c2VjcmV0c2lnbmF0dXJl"
+VOICE = "pulumi-python:dynamic/customvoice:PersonalVoice"
+CONSENT = "pulumi-python:dynamic/customvoice:Consent"
+PROJECT = "pulumi-python:dynamic/customvoice:Project"
+PROMPT_AUDIO = "pulumi-python:dynamic/storage:PromptAudio"
+GENERATED_SAS = "sv=2025-01-05&sp=rl&sig=Z2VuZXJhdGVkc2lnbmF0dXJl"
 
 
 class Mocks(pulumi.runtime.Mocks):
+    """Outputs as the providers would compute them, from the inputs."""
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        outputs = dict(args.inputs)
-        outputs.pop("__provider", None)
-        outputs.update(speakerProfileId=str(uuid.uuid4()), status="Succeeded")
-        return [outputs["voiceId"], outputs]
+        outputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
+        if args.typ.endswith(":BlobContainer"):
+            outputs["containerUrl"] = f"{outputs['accountUrl']}/{outputs['containerName']}"
+        elif args.typ.endswith(":ContainerSas"):
+            outputs["token"] = GENERATED_SAS
+        elif args.typ == VOICE:
+            outputs.update(speakerProfileId=str(uuid.uuid4()), status="Succeeded")
+        elif args.typ == CONSENT:
+            outputs["status"] = "Succeeded"
+        return [args.name, outputs]
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return {}
@@ -36,76 +47,94 @@ class RecordingMonitor(MockMonitor):
         self.requests.append(request)
         return super().RegisterResource(request)
 
+    def of_type(self, type_):
+        return {r.name: r for r in self.requests if r.type == type_}
+
+    def urn_of(self, type_, name):
+        return next(urn for urn, r in self.resources.items() if urn.endswith(f"{type_}::{name}"))
+
 
 @pytest.fixture
 def monitor():
     recording = RecordingMonitor(Mocks())
     pulumi.runtime.set_mocks(Mocks(), project="personal-voice", stack="dev", preview=False, monitor=recording)
-    pulumi.runtime.set_all_config(
-        {
-            "personal-voice:speechEndpoint": "http://127.0.0.1:8765",
-            "personal-voice:apiVersion": "2026-01-01",
-            "personal-voice:sasToken": SAS,
-        },
-        secret_keys=["personal-voice:sasToken"],
-    )
+    pulumi.runtime.set_all_config({"personal-voice:speechEndpoint": "http://127.0.0.1:8765"})
     yield recording
     pulumi.runtime.set_all_config({}, [])
-
-
-def voice_requests(monitor):
-    return [r for r in monitor.requests if r.type == VOICE_TYPE]
 
 
 def run_program():
     return runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
 
 
-@pulumi.runtime.test
-def test_every_declared_voice_becomes_a_personal_voice(monitor):
-    namespace = run_program()
+def inputs_of(request):
+    return {k: rpc.unwrap_rpc_secret(v) for k, v in rpc.deserialize_properties(request.object).items()}
 
-    def check(profile_ids):
-        requests = voice_requests(monitor)
-        assert [r.name for r in requests] == ["jessica"]
-        inputs = rpc.deserialize_properties(requests[0].object)
-        assert inputs["voiceId"] == "JessicaPersonalVoice"
-        assert inputs["projectId"] == "contoso-personal-voices"
-        assert inputs["endpoint"] == "http://127.0.0.1:8765"
-        assert rpc.unwrap_rpc_secret(inputs["audios"])["prefix"] == "jessica/"
-        assert all(profile_ids)
 
-    voices = namespace["voices"]
-    return pulumi.Output.all(*[v.speakerProfileId for v in voices.values()]).apply(check)
+def after_registration(namespace, check):
+    """Run `check` once every voice has registered and resolved."""
+    voices = [voice for voice in namespace["resources"].voices.values()]
+    return pulumi.Output.all(*[v.speakerProfileId for v in voices]).apply(lambda _: check())
 
 
 @pulumi.runtime.test
-def test_the_sas_token_reaches_the_voice_only_as_a_secret(monitor):
+def test_the_dev_catalog_becomes_projects_consents_prompt_audio_and_voices(monitor):
     namespace = run_program()
 
-    def check(_):
-        [request] = voice_requests(monitor)
-        container_url = request.object.fields["audios"].struct_value.fields["containerUrl"].struct_value
+    def check():
+        assert set(monitor.of_type(PROJECT)) == {"contoso-personal-voices"}
+        assert set(monitor.of_type(CONSENT)) == {"jessica-consent", "mark-consent"}
+        assert set(monitor.of_type(PROMPT_AUDIO)) == {"jessica-prompt-audio", "mark-prompt-audio"}
+        voices = {name: inputs_of(r) for name, r in monitor.of_type(VOICE).items()}
+        assert set(voices) == {"jessica", "mark"}
+        assert voices["jessica"]["voiceId"] == "JessicaPersonalVoice"
+        assert voices["mark"]["apiVersion"] == "2023-12-01-preview"
+        assert voices["jessica"]["apiVersion"] == "2026-01-01"
+        assert voices["jessica"]["audios"]["prefix"] == "jessica/"
+        assert len(voices["jessica"]["promptAudioSha256"]) == 64
+        consent = inputs_of(monitor.of_type(CONSENT)["jessica-consent"])
+        assert consent["audioFile"] == "stacks/dev-audio/jessica-consent.wav"
+
+    return after_registration(namespace, check)
+
+
+@pulumi.runtime.test
+def test_voices_depend_on_their_project_consent_and_uploaded_audio(monitor):
+    namespace = run_program()
+
+    def check():
+        voice = monitor.of_type(VOICE)["jessica"]
+        assert monitor.urn_of(PROJECT, "contoso-personal-voices") in voice.propertyDependencies["projectId"].urns
+        assert monitor.urn_of(CONSENT, "jessica-consent") in voice.propertyDependencies["consentId"].urns
+        assert monitor.urn_of(PROMPT_AUDIO, "jessica-prompt-audio") in voice.dependencies
+
+    return after_registration(namespace, check)
+
+
+@pulumi.runtime.test
+def test_the_generated_sas_reaches_the_voice_only_as_a_secret(monitor):
+    namespace = run_program()
+
+    def check():
+        voice = monitor.of_type(VOICE)["jessica"]
+        container_url = voice.object.fields["audios"].struct_value.fields["containerUrl"].struct_value
         assert container_url.fields[rpc._special_sig_key].string_value == rpc._special_secret_sig
-        assert container_url.fields["value"].string_value.endswith("?" + SAS)
-        assert "audios" in request.additionalSecretOutputs
+        assert container_url.fields["value"].string_value == (
+            f"http://127.0.0.1:10000/devstoreaccount1/prompt-audio?{GENERATED_SAS}"
+        )
+        assert "audios" in voice.additionalSecretOutputs
 
-    return namespace["voices"]["JessicaPersonalVoice"].speakerProfileId.apply(check)
+    return after_registration(namespace, check)
 
 
 @pulumi.runtime.test
 def test_outputs_per_voice_id(monitor):
-    from catalog.loader import load_catalog
-    from catalog.stack import Environment, declare_voices
-
-    catalog = load_catalog(ROOT / "stacks" / "dev.yaml")
-    voices = declare_voices(catalog, Environment.from_config(pulumi.Config()))
+    namespace = run_program()
+    voice = namespace["resources"].voices["JessicaPersonalVoice"]
 
     def check(values):
-        status, project_id, endpoint = values
-        assert (status, project_id, endpoint) == ("Succeeded", "contoso-personal-voices", "http://127.0.0.1:8765")
+        assert values == ["Succeeded", "contoso-personal-voices", "http://127.0.0.1:8765"]
 
-    voice = voices["JessicaPersonalVoice"]
     return pulumi.Output.all(voice.status, voice.projectId, voice.endpoint).apply(check)
 
 

@@ -1,0 +1,62 @@
+"""Bringing an existing project, consent and voice under management without recreating them.
+
+Pulumi's `import` does not reach dynamic providers (the engine's import Read carries no
+`__provider`, measured with the `import_` resource option on this CLI), so adoption is the
+create path: declared with the id it already has, a resource that matches is taken over.
+"""
+
+import copy
+
+import pytest
+
+from tests.e2e.catalogs import CATALOG, profile_ids
+from tests.e2e.conftest import Project
+
+pytestmark = pytest.mark.e2e
+
+JESSICA_ONLY = {**copy.deepcopy(CATALOG), "voices": copy.deepcopy(CATALOG["voices"][:1])}
+
+
+def seed_existing(project: Project, prefix: str) -> str:
+    backend = project.backend
+    backend.add_project("contoso-personal-voices")
+    backend.add_consent(
+        "jessica-consent", "contoso-personal-voices", voiceTalentName="Jessica Smith", companyName="Contoso"
+    )
+    created = backend.create_personal_voice(
+        "JessicaVoice",
+        {
+            "projectId": "contoso-personal-voices",
+            "consentId": "jessica-consent",
+            "audios": {
+                "containerUrl": "http://127.0.0.1:10000/devstoreaccount1/voices",
+                "prefix": prefix,
+                "extensions": [".wav"],
+            },
+        },
+    )
+    return str(created.resource["speakerProfileId"])
+
+
+def test_existing_resources_are_adopted_without_a_single_write(project: Project) -> None:
+    speaker_profile_id = seed_existing(project, "jessica/")
+    project.write_catalog(JESSICA_ONLY)
+    project.backend.clear_requests()
+    project.pulumi("up", "--yes")
+    assert project.writes_seen() == []
+    assert profile_ids(project) == {"JessicaVoice": speaker_profile_id}
+
+    project.pulumi("up", "--yes", "--expect-no-changes")
+    # Managed from now on: destroy deletes them.
+    project.pulumi("destroy", "--yes")
+    assert project.voices_in_service() == {}
+    assert project.backend.list_projects() == []
+
+
+def test_an_existing_voice_that_differs_is_left_alone_and_the_error_says_why(project: Project) -> None:
+    speaker_profile_id = seed_existing(project, "someone-else/")
+    project.write_catalog(JESSICA_ONLY)
+    failed = project.pulumi("up", "--yes", check=False)
+    assert failed.returncode != 0
+    assert "audios.prefix: declared 'jessica/', the service has 'someone-else/'" in failed.stdout
+    assert project.voices_in_service()["JessicaVoice"]["speakerProfileId"] == speaker_profile_id

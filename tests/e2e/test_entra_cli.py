@@ -1,0 +1,54 @@
+"""pulumi up with Microsoft Entra ID instead of the Speech key: the provider host's
+DefaultAzureCredential gets its token from the emulator's managed identity endpoint."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import Project
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("project", ["entra"], indirect=True)]
+
+# Every JWT starts with the base64 of '{"', header and payload alike.
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
+CATALOG = {
+    "projects": [{"id": "contoso-personal-voices"}],
+    "consents": [
+        {
+            "id": "jessica-consent",
+            "projectId": "contoso-personal-voices",
+            "voiceTalentName": "Jessica Smith",
+            "companyName": "Contoso",
+            "locale": "en-US",
+            "audioUrl": "http://127.0.0.1:10000/devstoreaccount1/consents/jessica.wav",
+        }
+    ],
+    "voices": [
+        {
+            "id": "JessicaVoice",
+            "projectId": "contoso-personal-voices",
+            "consentId": "jessica-consent",
+            "audios": {
+                "containerUrl": "http://127.0.0.1:10000/devstoreaccount1/voices",
+                "prefix": "jessica/",
+                "extensions": [".wav"],
+            },
+        }
+    ],
+}
+
+
+def test_up_with_a_managed_identity_and_no_key(project: Project):
+    assert "speechKey" not in project.pulumi("config", "--show-secrets", "--json").stdout
+    project.write_catalog(CATALOG)
+
+    project.pulumi("up", "--yes")
+
+    voice = project.voices_in_service()["JessicaVoice"]
+    assert voice["status"] == "Succeeded"
+    assert project.outputs()["voices"]["JessicaVoice"]["speakerProfileId"] == voice["speakerProfileId"]
+    assert project.pulumi("preview", "--expect-no-changes").returncode == 0
+    exported = project.pulumi("stack", "export").stdout
+    for text in [exported, *project.transcript]:
+        assert not JWT.search(text)
+        assert project.env["IDENTITY_HEADER"] not in text

@@ -1,0 +1,78 @@
+"""The whole chain from nothing, as the dev stack builds it: a project, consents from local
+recordings, prompt audio uploaded to Azurite with a generated SAS, and voices through both API
+forms; the emulator reads the audio through the SAS as the service does."""
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.audio import write_wav
+from tests.e2e.catalogs import profile_ids
+from tests.e2e.conftest import ROOT, Project
+from tests.storage_fixtures import Azurite
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("project", ["storage"], indirect=True)]
+
+
+def dev_catalog(project: Project, azurite: Azurite) -> dict[str, Any]:
+    """stacks/dev.yaml, with its audio files, pointed at this test's Azurite."""
+    shutil.copytree(ROOT / "stacks" / "dev-audio", project.directory / "stacks" / "dev-audio")
+    catalog: dict[str, Any] = yaml.safe_load((ROOT / "stacks" / "dev.yaml").read_text())
+    catalog["storage"]["accountUrl"] = azurite.account_url
+    return catalog
+
+
+def blobs(azurite: Azurite, container: str) -> set[str]:
+    return {blob.name for blob in azurite.service().get_container_client(container).list_blobs()}
+
+
+def test_from_nothing_to_voices_and_back(project: Project, azurite: Azurite) -> None:
+    catalog = dev_catalog(project, azurite)
+    project.write_catalog(catalog)
+
+    project.pulumi("up", "--yes")
+    first = profile_ids(project)
+    service = project.voices_in_service()
+    assert set(first) == set(service) == {"JessicaPersonalVoice", "MarkPersonalVoice"}
+    assert {v["status"] for v in service.values()} == {"Succeeded"}
+    assert ("POST", "/customvoice/personalvoices") in project.writes_seen()  # Mark: the seed's form
+    assert ("PUT", "/customvoice/personalvoices/JessicaPersonalVoice") in project.writes_seen()
+    assert ("POST", "/customvoice/consents/jessica-consent") in project.writes_seen()  # multipart
+    assert blobs(azurite, "prompt-audio") == {"jessica/jessica-prompt.wav", "mark/mark-prompt.wav"}
+    assert project.outputs()["consents"] == {"jessica-consent": "Succeeded", "mark-consent": "Succeeded"}
+
+    project.pulumi("up", "--yes", "--expect-no-changes")
+
+    # A new recording replaces only that voice, and preview says so before anything happens.
+    write_wav(project.directory / "stacks" / "dev-audio" / "jessica-prompt.wav", seconds=7)
+    preview = project.pulumi("preview", "--diff").stdout
+    assert "promptAudioSha256" in preview
+    assert "+-pulumi-python:dynamic/customvoice:PersonalVoice: (replace)" in preview
+    project.pulumi("up", "--yes")
+    second = profile_ids(project)
+    assert second["JessicaPersonalVoice"] != first["JessicaPersonalVoice"]
+    assert second["MarkPersonalVoice"] == first["MarkPersonalVoice"]
+
+    project.pulumi("destroy", "--yes")
+    assert project.voices_in_service() == {}
+    assert project.backend.list_consents() == [] and project.backend.list_projects() == []
+    assert "prompt-audio" not in {c.name for c in azurite.service().list_containers()}
+
+
+def test_prompt_audio_the_service_cannot_use_fails_the_voice_and_leaves_none(
+    project: Project, azurite: Azurite
+) -> None:
+    catalog = dev_catalog(project, azurite)
+    short = Path("stacks/dev-audio/too-short.wav")
+    write_wav(project.directory / short, seconds=2)
+    catalog["voices"][0]["audios"]["files"] = [str(short)]
+    catalog["voices"] = catalog["voices"][:1]
+    project.write_catalog(catalog)
+
+    failed = project.pulumi("up", "--yes", check=False)
+    assert failed.returncode != 0
+    assert "DataNotEnough" in failed.stdout
+    assert project.voices_in_service() == {}
