@@ -15,6 +15,7 @@ consents:
     voiceTalentName: Jessica Smith
     companyName: Contoso
     locale: en-US
+    audioUrl: https://contoso.blob.core.windows.net/consents/jessica.wav
 voices:
   - id: Jessica
     projectId: proj
@@ -40,7 +41,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 
 def test_the_dev_catalog_loads():
     catalog = load_catalog(ROOT / "stacks" / "dev.yaml")
-    assert [v.id for v in catalog.voices] == ["JessicaPersonalVoice"]
+    assert [v.id for v in catalog.voices] == ["JessicaPersonalVoice", "MarkPersonalVoice"]
     assert catalog.voices[0].resource_name == "jessica"
 
 
@@ -54,7 +55,7 @@ def test_a_valid_catalog_loads(tmp_path):
 def test_a_sas_signature_in_the_catalog_is_refused_with_file_line_and_field(tmp_path):
     text = VALID.replace("/voices", "/voices?sv=2024&sig=abcdef")
     [problem] = problems(tmp_path, text)
-    assert problem.startswith(f"{tmp_path / 'dev.yaml'}:14: voices[0].audios.containerUrl: carries a SAS signature")
+    assert problem.startswith(f"{tmp_path / 'dev.yaml'}:15: voices[0].audios.containerUrl: carries a SAS signature")
     assert "pulumi config set --secret sasToken" in problem
     assert "abcdef" not in problem
 
@@ -66,9 +67,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
         .replace("consentId: consent", "consentId: other")
     )
     found = problems(tmp_path, text)
-    assert any(":10: voices[0].id:" in p and "not a valid id" in p for p in found)
+    assert any(":11: voices[0].id:" in p and "not a valid id" in p for p in found)
     assert any("voices[0].audios.extensions:" in p and "non-empty" in p for p in found)
-    assert any(":12: voices[0].consentId: consent 'other' is not declared" in p for p in found)
+    assert any(":13: voices[0].consentId: consent 'other' is not declared" in p for p in found)
 
 
 def test_missing_and_unknown_fields(tmp_path):
@@ -79,7 +80,7 @@ def test_missing_and_unknown_fields(tmp_path):
 
 
 def test_plain_http_is_only_for_loopback(tmp_path):
-    text = VALID.replace("https://contoso", "http://contoso")
+    text = VALID.replace("https://contoso.blob.core.windows.net/voices", "http://contoso.blob.core.windows.net/voices")
     [problem] = problems(tmp_path, text)
     assert "voices[0].audios.containerUrl" in problem and "https" in problem
 
@@ -105,11 +106,105 @@ def test_consent_of_another_project(tmp_path):
 
 
 def test_a_missing_catalog_file(tmp_path):
-    [problem] = problems_missing(tmp_path)
-    assert "no such catalog file" in problem
-
-
-def problems_missing(tmp_path):
-    with pytest.raises(CatalogError) as caught:
+    with pytest.raises(CatalogError, match="no such catalog file"):
         load_catalog(tmp_path / "absent.yaml")
-    return [str(p) for p in caught.value.problems]
+
+
+MANAGED = """\
+storage:
+  accountUrl: http://127.0.0.1:10000/devstoreaccount1
+  container: prompts
+projects:
+  - id: proj
+consents:
+  - id: consent
+    projectId: proj
+    voiceTalentName: Jessica Smith
+    companyName: Contoso
+    locale: en-US
+    audioFile: audio/consent.wav
+voices:
+  - id: Jessica
+    projectId: proj
+    consentId: consent
+    apiVersion: 2023-12-01-preview
+    audios:
+      prefix: jessica/
+      extensions: [".wav"]
+      files: [audio/prompt.wav]
+"""
+
+
+def managed_root(tmp_path: Path) -> Path:
+    (tmp_path / "audio").mkdir()
+    for name in ("consent.wav", "prompt.wav", "notes.txt"):
+        (tmp_path / "audio" / name).write_bytes(b"RIFF")
+    return tmp_path
+
+
+def test_local_recordings_and_managed_storage(tmp_path):
+    root = managed_root(tmp_path)
+    catalog = load_catalog(write(tmp_path, MANAGED), project_root=root)
+    assert catalog.storage is not None and catalog.storage.container == "prompts"
+    assert catalog.consents[0].audio_file == "audio/consent.wav"
+    assert catalog.voices[0].files == ("audio/prompt.wav",)
+    assert catalog.voices[0].api_version == "2023-12-01-preview"
+
+
+def test_local_files_must_exist_match_the_extensions_and_stay_inside_the_project(tmp_path):
+    root = managed_root(tmp_path)
+    text = MANAGED.replace("audio/consent.wav", "audio/absent.wav").replace(
+        "[audio/prompt.wav]", "[audio/notes.txt, ../outside.wav]"
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(write(tmp_path, text), project_root=root)
+    found = [str(p) for p in caught.value.problems]
+    assert any("consents[0].audioFile: no such file: audio/absent.wav" in p for p in found)
+    assert any("voices[0].audios.files[0]: audio/notes.txt does not have one of the extensions" in p for p in found)
+    assert any("voices[0].audios.files[1]: must be relative to the project root" in p for p in found)
+
+
+def test_files_need_a_storage_section_and_exclude_a_container_url(tmp_path):
+    root = managed_root(tmp_path)
+    no_storage = MANAGED.split("projects:")[1]
+    with pytest.raises(CatalogError, match="needs a top-level storage section"):
+        load_catalog(write(tmp_path, "projects:" + no_storage), project_root=root)
+    both = MANAGED.replace(
+        "      prefix: jessica/", "      prefix: jessica/\n      containerUrl: https://a.blob.core.windows.net/c"
+    )
+    with pytest.raises(CatalogError, match="exactly one of containerUrl"):
+        load_catalog(write(tmp_path, both), project_root=root)
+
+
+def test_a_consent_needs_exactly_one_recording(tmp_path):
+    text = VALID.replace("    audioUrl: https://contoso.blob.core.windows.net/consents/jessica.wav\n", "")
+    [problem] = problems(tmp_path, text)
+    assert "consents[0].audioFile: give exactly one of audioFile and audioUrl" in problem
+
+
+def test_reference_problems_point_at_the_right_entry_after_a_skipped_one(tmp_path):
+    entry = (
+        VALID.split("voices:\n")[1].replace("id: Jessica", "id: Other").replace("consentId: consent", "consentId: nope")
+    )
+    found = problems(tmp_path, VALID.replace("voices:\n", "voices:\n  - just a string\n") + entry)
+    assert any(":11: voices[0]: must be a mapping" in p for p in found)
+    assert any(":21: voices[2].consentId: consent 'nope' is not declared" in p for p in found)
+
+
+def test_two_voices_with_one_resource_name(tmp_path):
+    entry = VALID.split("voices:\n")[1].replace("id: Jessica", "id: Other\n    name: Jessica")
+    [problem] = problems(tmp_path, VALID + entry)
+    assert "voices[1].name: another voice already has the resource name 'Jessica'" in problem
+
+
+def test_yaml_syntax_errors_name_the_file_and_line(tmp_path):
+    [problem] = problems(tmp_path, VALID + "  - id: [unclosed\n")
+    assert problem.startswith(f"{tmp_path / 'dev.yaml'}:")
+    assert "(yaml)" in problem
+
+
+def test_a_key_given_twice_is_an_error(tmp_path):
+    found = problems(
+        tmp_path, VALID.replace("      prefix: jessica/\n", "      prefix: jessica/\n      prefix: other/\n")
+    )
+    assert any("voices[0].audios.prefix: given twice" in p for p in found)
