@@ -8,7 +8,8 @@ import pulumi
 from catalog.model import StorageSpec, VoiceSpec
 from provider.blob_container import BlobContainer, BlobContainerArgs
 from provider.container_sas import ContainerSas, ContainerSasArgs
-from provider.prompt_audio import PromptAudio, PromptAudioArgs, PromptFile, content_sha256, file_sha256
+from provider.hashing import file_sha256
+from provider.prompt_audio import PromptAudio, PromptAudioArgs, PromptFile, content_sha256
 
 
 class ManagedStorage:

@@ -18,6 +18,7 @@ from pulumi.dynamic import Resource
 from provider.client import CONSENT, DEFAULT_API_VERSION, CustomVoiceClient
 from provider.diffing import DiffRules
 from provider.errors import CustomVoiceError
+from provider.hashing import file_sha256
 from provider.inputs import base_url, is_unknown
 from provider.resource_provider import CustomVoiceResourceProvider
 from provider.validation import Problem, check_endpoint, check_id, check_optional_text, check_url, id_from_name
@@ -25,14 +26,6 @@ from provider.validation import Problem, check_endpoint, check_id, check_optiona
 LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 REQUIRED_TEXT = ("voiceTalentName", "companyName", "locale")
 OPTIONAL_TEXT = ("description", "displayName", "apiVersion")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class ConsentProvider(CustomVoiceResourceProvider):

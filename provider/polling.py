@@ -46,29 +46,27 @@ class StatusPoller:
         self._fetch = fetch
         self._resource = initial
         self._settings = settings
-        self.polls = 0
 
-    def status(self) -> str:
+    def _status(self) -> str:
         return str(self._resource.get("status", ""))
 
-    def done(self) -> bool:
-        return self.status() in TERMINAL_STATUSES
+    def _done(self) -> bool:
+        return self._status() in TERMINAL_STATUSES
 
     def result(self) -> dict[str, Any]:
         """The resource in its terminal status (Succeeded or Failed: the caller decides)."""
         settings = self._settings
         deadline = settings.clock() + settings.timeout_seconds
         interval = settings.initial_interval
-        while not self.done():
+        while not self._done():
             remaining = deadline - settings.clock()
             if remaining <= 0:
                 raise PollTimeout(
-                    f"{self._description} was still {self.status() or 'pending'} after {settings.timeout_seconds:g} s"
+                    f"{self._description} was still {self._status() or 'pending'} after {settings.timeout_seconds:g} s"
                 )
             settings.sleep(min(interval, remaining))
             interval = min(interval * settings.growth, settings.max_interval)
             resource = self._fetch()
-            self.polls += 1
             if resource is None:
                 raise ResourceVanished(f"{self._description} disappeared while it was being created")
             self._resource = resource

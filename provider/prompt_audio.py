@@ -27,6 +27,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient, ContentSettings
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from provider.hashing import file_sha256
 from provider.inputs import is_unknown
 from provider.storage_client import StorageError, storage_errors
 from provider.storage_inputs import check_account_url, check_container_name, normalise_account_url
@@ -37,14 +38,6 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The blob metadata key holding a file's SHA-256, so refresh can tell what is there.
 SHA256_METADATA = "sha256"
 _LOCATION_KEYS = ("accountUrl", "containerName")
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def content_sha256(files: Sequence[dict[str, Any]]) -> str:

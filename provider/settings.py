@@ -64,10 +64,17 @@ class ProviderSettings:
             speech_key=key,
             authentication=authentication,
             entra_client_id=setting(ENTRA_CLIENT_ID_CONFIG),
-            create_timeout_seconds=_number(setting("createTimeoutSeconds"), defaults.create_timeout_seconds),
-            poll_interval_seconds=_number(setting("pollIntervalSeconds"), defaults.poll_interval_seconds),
-            retries=int(_number(setting("httpRetries"), defaults.retries)),
-            backoff_factor=_number(setting("retryBackoffSeconds"), defaults.backoff_factor),
+            create_timeout_seconds=_number(
+                "createTimeoutSeconds", setting("createTimeoutSeconds"), defaults.create_timeout_seconds, above=0
+            ),
+            # Above 0: an interval of 0 would poll in a busy loop until the timeout.
+            poll_interval_seconds=_number(
+                "pollIntervalSeconds", setting("pollIntervalSeconds"), defaults.poll_interval_seconds, above=0
+            ),
+            retries=int(_number("httpRetries", setting("httpRetries"), defaults.retries, at_least=0, at_most=20)),
+            backoff_factor=_number(
+                "retryBackoffSeconds", setting("retryBackoffSeconds"), defaults.backoff_factor, at_least=0, at_most=60
+            ),
         )
 
     def auth(self) -> requests.auth.AuthBase:
@@ -104,10 +111,25 @@ class ProviderSettings:
         )
 
 
-def _number(value: Any, default: float) -> float:
+def _number(
+    key: str,
+    value: Any,
+    default: float,
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    at_most: float | None = None,
+) -> float:
     if value is None:
         return default
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
-        raise CustomVoiceError(f"config value {value!r} is not a number") from None
+        raise CustomVoiceError(f"config {key}: {value!r} is not a number") from None
+    if above is not None and number <= above:
+        raise CustomVoiceError(f"config {key}: {value!r} must be greater than {above:g}")
+    if at_least is not None and number < at_least:
+        raise CustomVoiceError(f"config {key}: {value!r} must be at least {at_least:g}")
+    if at_most is not None and number > at_most:
+        raise CustomVoiceError(f"config {key}: {value!r} must be at most {at_most:g}")
+    return number

@@ -27,7 +27,7 @@ def backend() -> Iterator[CustomVoiceBackend]:
 
 
 def configured_provider(**config: str) -> PersonalVoiceProvider:
-    raw = {"speechKey": KEY, "pollIntervalSeconds": "0", "retryBackoffSeconds": "0", **config}
+    raw = {"speechKey": KEY, "pollIntervalSeconds": "0.001", "retryBackoffSeconds": "0", **config}
     provider = PersonalVoiceProvider()
     provider.configure(ConfigureRequest(Config({f"personal-voice:{k}": v for k, v in raw.items()}, "personal-voice")))
     return provider

@@ -14,7 +14,8 @@ from emulator import CustomVoiceBackend, mock_custom_voice
 from emulator.prompt_audio import PromptAudioInspector
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import ContainerSasProvider
-from provider.prompt_audio import SHA256_METADATA, PromptAudioProvider, file_sha256
+from provider.hashing import file_sha256
+from provider.prompt_audio import SHA256_METADATA, PromptAudioProvider
 from provider.storage_client import StorageError
 from provider.storage_provider import StorageResourceProvider
 from tests.audio import write_wav

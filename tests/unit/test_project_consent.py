@@ -18,7 +18,7 @@ RECORDING_URL = "https://contoso.blob.core.windows.net/consents/jessica.wav"
 
 
 def configured(provider):
-    config = {"speechKey": KEY, "pollIntervalSeconds": "0", "retryBackoffSeconds": "0"}
+    config = {"speechKey": KEY, "pollIntervalSeconds": "0.001", "retryBackoffSeconds": "0"}
     provider.configure(
         ConfigureRequest(Config({f"personal-voice:{k}": v for k, v in config.items()}, "personal-voice"))
     )

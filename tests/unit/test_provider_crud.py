@@ -194,3 +194,17 @@ def test_a_configured_provider_pickles_without_its_settings(provider):
     pickled = serialize_provider(provider)
     assert len(pickled) < 200
     assert KEY not in base64.b64decode(pickled).decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"pollIntervalSeconds": "0"}, "pollIntervalSeconds: '0' must be greater than 0"),
+        ({"createTimeoutSeconds": "-5"}, "createTimeoutSeconds: '-5' must be greater than 0"),
+        ({"httpRetries": "many"}, "httpRetries: 'many' is not a number"),
+        ({"retryBackoffSeconds": "600"}, "retryBackoffSeconds: '600' must be at most 60"),
+    ],
+)
+def test_bad_timing_config_is_refused_naming_the_key(config, message):
+    with pytest.raises(CustomVoiceError, match=message):
+        configured_provider(**config)

@@ -10,7 +10,8 @@ from pulumi.runtime import rpc
 
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import PERMISSIONS, ContainerSasProvider, renewal_due
-from provider.prompt_audio import PromptAudioProvider, PromptFile, content_sha256, file_sha256
+from provider.hashing import file_sha256
+from provider.prompt_audio import PromptAudioProvider, PromptFile, content_sha256
 from provider.redaction import redact
 from provider.storage_client import StorageError, account_name
 from provider.storage_settings import StorageSettings
