@@ -5,6 +5,7 @@ from typing import Any
 import requests
 
 from provider.redaction import redact
+from provider.transport import json_or_empty
 
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-ms-request-id", "x-requestid", "request-id")
 
@@ -71,10 +72,5 @@ def request_id_of(response: requests.Response) -> str | None:
 
 
 def _error_object(response: requests.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
-    return {}
+    error = json_or_empty(response).get("error")
+    return error if isinstance(error, dict) else {}

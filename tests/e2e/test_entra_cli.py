@@ -5,37 +5,15 @@ import re
 
 import pytest
 
+from tests.e2e import catalogs
 from tests.e2e.conftest import Project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("project", ["entra"], indirect=True)]
 
 # Every JWT starts with the base64 of '{"', header and payload alike.
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
-CATALOG = {
-    "projects": [{"id": "contoso-personal-voices"}],
-    "consents": [
-        {
-            "id": "jessica-consent",
-            "projectId": "contoso-personal-voices",
-            "voiceTalentName": "Jessica Smith",
-            "companyName": "Contoso",
-            "locale": "en-US",
-            "audioUrl": "http://127.0.0.1:10000/devstoreaccount1/consents/jessica.wav",
-        }
-    ],
-    "voices": [
-        {
-            "id": "JessicaVoice",
-            "projectId": "contoso-personal-voices",
-            "consentId": "jessica-consent",
-            "audios": {
-                "containerUrl": "http://127.0.0.1:10000/devstoreaccount1/voices",
-                "prefix": "jessica/",
-                "extensions": [".wav"],
-            },
-        }
-    ],
-}
+# One voice is enough to prove the bearer path.
+CATALOG = {**catalogs.CATALOG, "voices": catalogs.CATALOG["voices"][:1]}
 
 
 def test_up_with_a_managed_identity_and_no_key(project: Project):
