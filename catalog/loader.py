@@ -11,13 +11,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from catalog.audio_files import wav_problem
 from catalog.model import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
 from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
+from provider.storage_inputs import check_container_name
 from provider.validation import check_extensions, check_id, check_url, normalise_extension
 
 SECTIONS = ("storage", "projects", "consents", "voices")
 STORAGE_KEYS = {"accountUrl": True, "container": True, "sasLifetimeDays": False}
-PROJECT_KEYS = {"id": True, "description": False, "displayName": False}
+PROJECT_KEYS = {"id": True, "description": False, "displayName": False, "forceDelete": False}
 CONSENT_KEYS = {
     "id": True,
     "projectId": True,
@@ -40,7 +42,6 @@ VOICE_KEYS = {
     "displayName": False,
 }
 AUDIOS_KEYS = {"containerUrl": False, "files": False, "prefix": False, "extensions": True}
-CONTAINER_NAME = re.compile(r"^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class _Checker:
         self.lines = lines
         self.project_root = project_root
         self.problems: list[CatalogProblem] = []
+        self.prefixes: list[tuple[Path_, str]] = []
 
     def problem(self, path: Path_, reason: str) -> None:
         self.problems.append(CatalogProblem(self.file, line_of(self.lines, path), _dotted(path), reason))
@@ -178,8 +180,9 @@ class _Checker:
         account_url, container = str(entry.get("accountUrl") or ""), str(entry.get("container") or "")
         if account_url:
             self.url_without_query((*path, "accountUrl"), account_url)
-        if container and not CONTAINER_NAME.match(container):
-            self.problem((*path, "container"), f"{container!r} is not a blob container name (3-63 of a-z, 0-9, -)")
+        if container:
+            for found in check_container_name("container", container):
+                self.problem((*path, "container"), found.reason)
         lifetime = entry.get("sasLifetimeDays", 30)
         if not isinstance(lifetime, int) or isinstance(lifetime, bool) or not 1 <= lifetime <= 365:
             self.problem((*path, "sasLifetimeDays"), "must be a whole number of days from 1 to 365")
@@ -188,8 +191,14 @@ class _Checker:
 
     def project(self, path: Path_, entry: dict[str, Any]) -> ProjectSpec:
         self.ids(path, entry, "id")
+        force_delete = entry.get("forceDelete", False)
+        if not isinstance(force_delete, bool):
+            self.problem((*path, "forceDelete"), "must be true or false")
         return ProjectSpec(
-            id=str(entry.get("id")), description=entry.get("description"), display_name=entry.get("displayName")
+            id=str(entry.get("id")),
+            description=entry.get("description"),
+            display_name=entry.get("displayName"),
+            force_delete=force_delete is True,
         )
 
     def consent(self, path: Path_, entry: dict[str, Any]) -> ConsentSpec:
@@ -226,6 +235,8 @@ class _Checker:
             if isinstance(container_url, str):
                 self.url_without_query((*audios_path, "containerUrl"), container_url)
             files = self.prompt_files((*audios_path, "files"), audios.get("files"), extensions)
+            if files:
+                self.own_prefix((*audios_path, "prefix"), audios.get("prefix"))
             if (container_url is None) == (not files):
                 self.problem(audios_path, "give exactly one of containerUrl (audio already in a container) and files")
             elif files and storage is None:
@@ -268,8 +279,24 @@ class _Checker:
                 continue
             if allowed and PurePosixPath(checked).suffix.lower() not in allowed:
                 self.problem((*path, index), f"{checked} does not have one of the extensions {sorted(allowed)}")
+            # Caught here, a recording the service would reject fails the preview, before a
+            # replacement deletes the working voice.
+            unusable = wav_problem(self.project_root / checked) if checked.lower().endswith(".wav") else None
+            if unusable:
+                self.problem((*path, index), f"{checked}: {unusable}")
             files.append(checked)
         return tuple(files)
+
+    def own_prefix(self, path: Path_, prefix: Any) -> None:
+        """Uploaded audio needs a folder of its own: the service trains a voice on everything
+        under its prefix, which must not take in another voice's files."""
+        if not isinstance(prefix, str) or not prefix.endswith("/") or prefix.startswith("/"):
+            self.problem(path, "with files, must be a folder of the container such as 'jessica/'")
+            return
+        for other_path, other in self.prefixes:
+            if prefix.startswith(other) or other.startswith(prefix):
+                self.problem(path, f"{prefix!r} overlaps {other!r} of {_dotted(other_path[:2])}")
+        self.prefixes.append((path, prefix))
 
     def references(
         self,

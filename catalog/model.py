@@ -8,6 +8,7 @@ class ProjectSpec:
     id: str
     description: str | None = None
     display_name: str | None = None
+    force_delete: bool = False
 
 
 @dataclass(frozen=True)

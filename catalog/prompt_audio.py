@@ -27,6 +27,8 @@ class ManagedStorage:
                 account_url=spec.account_url,
                 container_name=self.container.containerName,
                 lifetime_days=spec.sas_lifetime_days,
+                # A week's margin, or a third of a shorter lifetime.
+                renew_within_days=min(7, spec.sas_lifetime_days // 3),
             ),
         )
 

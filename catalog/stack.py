@@ -68,6 +68,7 @@ def _project(spec: ProjectSpec, environment: Environment) -> Project:
             project_id=spec.id,
             description=spec.description,
             display_name=spec.display_name,
+            force_delete=spec.force_delete,
         ),
     )
 

@@ -42,18 +42,24 @@ class BlobContainerProvider(StorageResourceProvider):
         with storage_errors(f"Creating container {outputs['containerUrl']}"):
             try:
                 self.container(props).create_container()
+                outputs["createdByStack"] = True
             except ResourceExistsError as error:
                 if error_code(error) != "ContainerAlreadyExists":
                     raise
+                # Adopted: it holds data that is not the stack's, so destroy must keep it.
+                outputs["createdByStack"] = False
         return CreateResult(outputs["containerUrl"], outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         outputs = _outputs(props)
         with storage_errors(f"Reading container {outputs['containerUrl']}"):
             exists = self.container(props).exists()
+        outputs["createdByStack"] = props.get("createdByStack", True)
         return ReadResult(id_, outputs) if exists else ReadResult("", {})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
+        if props.get("createdByStack") is False:
+            return  # adopted: the stack's own blobs are gone already (PromptAudio deletes them)
         with storage_errors(f"Deleting container {_outputs(props)['containerUrl']}"):
             try:
                 self.container(props).delete_container()
@@ -80,7 +86,8 @@ class BlobContainerArgs:
 
 
 class BlobContainer(Resource, module="storage", name="BlobContainer"):
-    """A blob container. `containerUrl` is its URL without any query (no SAS)."""
+    """A blob container. `containerUrl` is its URL without any query (no SAS). A container that
+    already existed is adopted (`createdByStack` false) and kept on destroy."""
 
     # Attributes keep camelCase names, as dynamic resources' outputs do.
     accountUrl: pulumi.Output[str]
@@ -88,5 +95,10 @@ class BlobContainer(Resource, module="storage", name="BlobContainer"):
     containerUrl: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: BlobContainerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = {"accountUrl": args.account_url, "containerName": args.container_name, "containerUrl": None}
+        props = {
+            "accountUrl": args.account_url,
+            "containerName": args.container_name,
+            "containerUrl": None,
+            "createdByStack": None,
+        }
         super().__init__(BlobContainerProvider(), resource_name, props, opts)

@@ -152,7 +152,8 @@ class Consent(Resource, module="customvoice", name="Consent"):
             "locale": args.locale,
             "description": args.description,
             "displayName": args.display_name,
-            "audioUrl": args.audio_url,
+            # Secret from the start: a SAS in it must never reach state in plaintext.
+            "audioUrl": pulumi.Output.secret(args.audio_url) if args.audio_url is not None else None,
             "audioFile": args.audio_file,
         }
         for output in ("audioSha256", *ConsentProvider.service_output_keys, "audioUrlWithoutSas"):

@@ -115,7 +115,8 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
             "projectId": args.project_id,
             "consentId": args.consent_id,
             "audios": {
-                "containerUrl": args.audios.container_url,
+                # Secret from the start: its SAS must never reach state in plaintext.
+                "containerUrl": pulumi.Output.secret(args.audios.container_url),
                 "prefix": args.audios.prefix,
                 "extensions": args.audios.extensions,
             },

@@ -1,9 +1,10 @@
 """The Project resource: the Custom Voice project (kind PersonalVoice) that holds consents
 and personal voices.
 
-Deleting a project deletes everything in it, in the service. The stack deletes voices and
-consents first anyway (they depend on the project); `forceDelete` is only needed for
-projects that hold models and endpoints, which personal-voice projects do not.
+Deleting a project deletes everything in it, in the service. The stack deletes its voices
+and consents first (they depend on the project); if anything else is left in it (the project
+was adopted, say), the delete refuses unless `forceDelete` is set, which is then also sent
+to the service (where it matters for projects holding models and endpoints).
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from provider.client import DEFAULT_API_VERSION, PROJECT, CustomVoiceClient
+from provider.client import CONSENT, DEFAULT_API_VERSION, PERSONAL_VOICE, PROJECT, CustomVoiceClient
 from provider.diffing import DiffRules
+from provider.errors import CustomVoiceError
 from provider.resource_provider import CustomVoiceResourceProvider
 from provider.validation import Problem, check_endpoint, check_id, check_optional_text, id_from_name
 
@@ -48,6 +50,23 @@ class ProjectProvider(CustomVoiceResourceProvider):
 
     def differences(self, props: dict[str, Any], existing: dict[str, Any]) -> list[str]:
         return super().differences({**props, "kind": PERSONAL_VOICE_KIND}, existing)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """The service deletes everything in a project with it. The stack deletes its own
+        voices and consents first, so whatever is left is not the stack's (the project was
+        adopted, say): keep it unless `forceDelete` says otherwise."""
+        project_id = props.get("projectId") or id_
+        if not props.get("forceDelete"):
+            with self.client(props) as client:
+                left = [f"consent {c['id']!r}" for c in client.list(CONSENT, project_id)]
+                left += [f"personal voice {v['id']!r}" for v in client.list(PERSONAL_VOICE, project_id)]
+            if left:
+                raise CustomVoiceError(
+                    f"Project {project_id!r} still holds {', '.join(left)}, which this stack does not manage; "
+                    "deleting the project would delete them. Delete them first, or set forceDelete: true "
+                    "on the project to delete them with it"
+                )
+        super().delete(id_, props)
 
     def delete_params(self, props: dict[str, Any]) -> dict[str, str] | None:
         return {"forceDelete": "true"} if props.get("forceDelete") else None

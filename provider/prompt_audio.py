@@ -91,10 +91,13 @@ class PromptAudioProvider(StorageResourceProvider):
         """The declared files whose blob is there with the declared content; gone if none is."""
         container = self.container(props)
         with storage_errors(f"Listing {_where(container, props['prefix'])}"):
-            found = {
-                blob.name: (blob.metadata or {}).get(SHA256_METADATA)
-                for blob in container.list_blobs(name_starts_with=props["prefix"] or None, include=["metadata"])
-            }
+            try:
+                found = {
+                    blob.name: (blob.metadata or {}).get(SHA256_METADATA)
+                    for blob in container.list_blobs(name_starts_with=props["prefix"] or None, include=["metadata"])
+                }
+            except ResourceNotFoundError:
+                return ReadResult("", {})  # the container is gone, and the files with it
         present = [file for name, file in _blobs(props).items() if found.get(name) == file["sha256"]]
         if not present:
             return ReadResult("", {})
@@ -132,12 +135,27 @@ def _upload(container: ContainerClient, blob_name: str, file: dict[str, Any]) ->
         raise StorageError(f"{str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
     content_type = mimetypes.guess_type(blob_name)[0] or "application/octet-stream"
     with storage_errors(f"Uploading {str(path)!r} to {_where(container, blob_name)}"):
+        _refuse_foreign_blob(container, blob_name)
         container.upload_blob(
             blob_name,
             data,
             overwrite=True,
             metadata={SHA256_METADATA: file["sha256"]},
             content_settings=ContentSettings(content_type=content_type),
+        )
+
+
+def _refuse_foreign_blob(container: ContainerClient, blob_name: str) -> None:
+    """A blob at that name that the stack did not upload (no hash in its metadata) is someone
+    else's recording: never overwrite it."""
+    try:
+        metadata = container.get_blob_client(blob_name).get_blob_properties().metadata or {}
+    except ResourceNotFoundError:
+        return
+    if SHA256_METADATA not in metadata:
+        raise StorageError(
+            f"{_where(container, blob_name)} already exists and was not uploaded by a stack; "
+            "rename the file or choose another prefix (the stack never overwrites it)"
         )
 
 

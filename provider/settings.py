@@ -7,7 +7,7 @@ state.
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -36,7 +36,7 @@ class ConfigSource(Protocol):
 
 @dataclass(frozen=True)
 class ProviderSettings:
-    speech_key: str | None = None
+    speech_key: str | None = field(default=None, repr=False)
     authentication: str = KEY_AUTHENTICATION
     # A user-assigned managed identity's (or a workload identity's) client id.
     entra_client_id: str | None = None

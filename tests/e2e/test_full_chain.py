@@ -3,13 +3,12 @@ recordings, prompt audio uploaded to Azurite with a generated SAS, and voices th
 forms; the emulator reads the audio through the SAS as the service does."""
 
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.audio import write_wav
+from tests.audio import mp3_bytes, write_wav
 from tests.e2e.catalogs import profile_ids
 from tests.e2e.conftest import ROOT, Project
 from tests.storage_fixtures import Azurite
@@ -46,6 +45,14 @@ def test_from_nothing_to_voices_and_back(project: Project, azurite: Azurite) -> 
 
     project.pulumi("up", "--yes", "--expect-no-changes")
 
+    # A new SAS from the stack (here: a new lifetime) updates the voices in place, sending nothing.
+    catalog["storage"]["sasLifetimeDays"] = 20
+    project.write_catalog(catalog)
+    project.backend.clear_requests()
+    project.pulumi("up", "--yes")
+    assert project.writes_seen() == []
+    assert profile_ids(project) == first
+
     # A new recording replaces only that voice, and preview says so before anything happens.
     write_wav(project.directory / "stacks" / "dev-audio" / "jessica-prompt.wav", seconds=7)
     preview = project.pulumi("preview", "--diff").stdout
@@ -62,14 +69,29 @@ def test_from_nothing_to_voices_and_back(project: Project, azurite: Azurite) -> 
     assert "prompt-audio" not in {c.name for c in azurite.service().list_containers()}
 
 
-def test_prompt_audio_the_service_cannot_use_fails_the_voice_and_leaves_none(
+def test_a_new_recording_the_service_would_reject_fails_the_preview_and_keeps_the_voice(
     project: Project, azurite: Azurite
 ) -> None:
+    project.write_catalog(dev_catalog(project, azurite))
+    project.pulumi("up", "--yes")
+    before = profile_ids(project)
+
+    write_wav(project.directory / "stacks" / "dev-audio" / "jessica-prompt.wav", seconds=2)
+    failed = project.pulumi("up", "--yes", check=False)
+    assert failed.returncode != 0
+    assert "audios.files[0]: stacks/dev-audio/jessica-prompt.wav: 2.0 s long" in failed.stdout + failed.stderr
+    assert profile_ids(project) == before
+    assert set(project.voices_in_service()) == {"JessicaPersonalVoice", "MarkPersonalVoice"}
+
+
+def test_audio_the_service_cannot_use_fails_the_voice_and_leaves_none(project: Project, azurite: Azurite) -> None:
+    """MP3s are not inspected before upload, so this one reaches the service, which reads it
+    through the SAS and fails the voice with DataNotEnough."""
     catalog = dev_catalog(project, azurite)
-    short = Path("stacks/dev-audio/too-short.wav")
-    write_wav(project.directory / short, seconds=2)
-    catalog["voices"][0]["audios"]["files"] = [str(short)]
+    short = "stacks/dev-audio/too-short.mp3"
+    (project.directory / short).write_bytes(mp3_bytes(2))
     catalog["voices"] = catalog["voices"][:1]
+    catalog["voices"][0]["audios"].update(files=[short], extensions=[".mp3"])
     project.write_catalog(catalog)
 
     failed = project.pulumi("up", "--yes", check=False)

@@ -59,7 +59,11 @@ def test_container_create_adopt_read_delete(azurite: Azurite):
     outputs = outs(created)
     assert created.id == outputs["containerUrl"] == f"{azurite.account_url}/{name}"
     assert azurite.service().get_container_client(name).exists()
-    assert provider.create(inputs).outs == outputs  # already there: adopted
+    assert outputs["createdByStack"] is True
+    adopted = outs(provider.create(inputs))  # already there: adopted, and so kept on destroy
+    assert adopted == {**outputs, "createdByStack": False}
+    provider.delete(created.id, adopted)
+    assert azurite.service().get_container_client(name).exists()
     assert provider.read(created.id, outputs).id == created.id
     provider.delete(created.id, outputs)
     assert not azurite.service().get_container_client(name).exists()
@@ -214,3 +218,28 @@ def test_a_voice_trains_from_uploaded_prompt_audio(azurite: Azurite, tmp_path: P
             assert outs(voice)["status"] == "Succeeded"
     finally:
         configured(BlobContainerProvider()).delete(container["containerUrl"], container)
+
+
+def test_prompt_audio_never_overwrites_a_blob_it_did_not_upload(azurite: Azurite, tmp_path):
+    container = azurite.new_container()
+    container.upload_blob("jessica/a.wav", b"someone else's recording")
+    wav = write_wav(tmp_path / "a.wav", seconds=6)
+    props = {
+        "accountUrl": azurite.account_url,
+        "containerName": container.container_name,
+        "prefix": "jessica/",
+        "files": [{"name": "a.wav", "path": str(wav), "sha256": file_sha256(wav)}],
+    }
+    with pytest.raises(StorageError, match="was not uploaded by a stack"):
+        configured(PromptAudioProvider()).create(props)
+    assert container.download_blob("jessica/a.wav").readall() == b"someone else's recording"
+
+
+def test_prompt_audio_whose_container_is_gone_reads_as_gone(azurite: Azurite, tmp_path):
+    props = {
+        "accountUrl": azurite.account_url,
+        "containerName": azurite.new_container(create=False).container_name,
+        "prefix": "p/",
+        "files": [{"name": "a.wav", "path": "a.wav", "sha256": "0" * 64}],
+    }
+    assert configured(PromptAudioProvider()).read("id", props).id == ""

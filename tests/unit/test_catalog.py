@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from catalog.loader import CatalogError, load_catalog
+from tests.audio import write_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -137,8 +138,9 @@ voices:
 
 def managed_root(tmp_path: Path) -> Path:
     (tmp_path / "audio").mkdir()
-    for name in ("consent.wav", "prompt.wav", "notes.txt"):
-        (tmp_path / "audio" / name).write_bytes(b"RIFF")
+    for name in ("consent.wav", "prompt.wav"):
+        write_wav(tmp_path / "audio" / name, seconds=6)
+    (tmp_path / "audio" / "notes.txt").write_text("not audio")
     return tmp_path
 
 
@@ -208,3 +210,33 @@ def test_a_key_given_twice_is_an_error(tmp_path):
         tmp_path, VALID.replace("      prefix: jessica/\n", "      prefix: jessica/\n      prefix: other/\n")
     )
     assert any("voices[0].audios.prefix: given twice" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    "seconds, rate, reason",
+    [(2, 16000, "2.0 s long; the service takes 5 to 90 s"), (6, 8000, "sampled at 8000 Hz")],
+)
+def test_a_recording_the_service_would_reject_fails_at_preview(tmp_path, seconds, rate, reason):
+    root = managed_root(tmp_path)
+    write_wav(root / "audio" / "prompt.wav", seconds=seconds, rate=rate)
+    with pytest.raises(CatalogError, match=reason):
+        load_catalog(write(tmp_path, MANAGED), project_root=root)
+
+
+def test_uploaded_audio_needs_a_folder_of_its_own(tmp_path):
+    root = managed_root(tmp_path)
+    second = (
+        MANAGED.split("voices:\n")[1]
+        .replace("id: Jessica", "id: Other")
+        .replace("prefix: jessica/", "prefix: jessica/more/")
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(
+            write(tmp_path, MANAGED.replace("prefix: jessica/", "prefix: jessica/") + second), project_root=root
+        )
+    assert any(
+        "voices[1].audios.prefix: 'jessica/more/' overlaps 'jessica/' of voices[0]" in str(p)
+        for p in caught.value.problems
+    )
+    with pytest.raises(CatalogError, match="must be a folder of the container"):
+        load_catalog(write(tmp_path, MANAGED.replace("prefix: jessica/", "prefix: jessica")), project_root=root)

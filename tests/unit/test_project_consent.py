@@ -93,13 +93,25 @@ def test_an_existing_matching_project_is_adopted_and_a_different_one_is_a_confli
         configured(ProjectProvider()).create(project_inputs(description="other"))
 
 
-def test_deleting_a_project_deletes_what_it_holds_and_a_missing_one_is_fine(service):
+def test_a_project_still_holding_what_the_stack_does_not_manage_is_kept(service):
     provider = configured(ProjectProvider())
     provider.create(project_inputs())
-    service.add_consent("consent", "proj")
+    service.add_consent("someone-elses", "proj")
+    with pytest.raises(CustomVoiceError, match="still holds consent 'someone-elses'.*forceDelete"):
+        provider.delete("proj", project_inputs())
+    assert [c["id"] for c in service.list_consents()] == ["someone-elses"]
+    assert not [r for r in service.requests if r.method == "DELETE"]
+
+
+def test_force_delete_deletes_the_project_with_what_it_holds(service):
+    provider = configured(ProjectProvider())
+    provider.create(project_inputs())
+    service.add_consent("someone-elses", "proj")
     provider.delete("proj", project_inputs(forceDelete=True))
-    assert service.list_consents() == []
-    provider.delete("proj", project_inputs())
+    [delete] = [r for r in service.requests if r.method == "DELETE"]
+    assert delete.query["forceDelete"] == "true"
+    assert service.list_projects() == [] and service.list_consents() == []
+    provider.delete("proj", project_inputs())  # already gone counts as deleted
 
 
 # -- Consent ---------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+"""What the service accepts as prompt audio, checked on local WAV files before upload."""
+
+import wave
+from pathlib import Path
+
+SAMPLE_RATES = (16000, 24000, 44100, 48000)
+MIN_SECONDS, MAX_SECONDS = 5.0, 90.0
+
+
+def wav_problem(path: Path) -> str | None:
+    """Why the service would not use this WAV file, or None if it would."""
+    try:
+        with wave.open(str(path), "rb") as audio:
+            rate, frames = audio.getframerate(), audio.getnframes()
+    except (wave.Error, EOFError, OSError) as error:
+        return f"not a readable WAV file ({error})"
+    if rate not in SAMPLE_RATES:
+        return f"sampled at {rate} Hz; the service takes {', '.join(f'{r / 1000:g} kHz' for r in SAMPLE_RATES)}"
+    seconds = frames / rate
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        return f"{seconds:.1f} s long; the service takes {MIN_SECONDS:g} to {MAX_SECONDS:g} s"
+    return None
