@@ -15,7 +15,6 @@ from provider.transport import build_session, json_or_empty
 DEFAULT_API_VERSION = "2026-01-01"
 # The seed document's version, whose create is `POST /personalvoices` with the id in the body.
 SEED_API_VERSION = "2023-12-01-preview"
-KNOWN_API_VERSIONS = (SEED_API_VERSION, "2024-02-01-preview", DEFAULT_API_VERSION)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds, for every call
 

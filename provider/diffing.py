@@ -19,7 +19,8 @@ class DiffRules:
     # Fields holding a URL that may carry a SAS: its base replaces, its query is in place.
     sas_urls: tuple[str, ...] = ()
     in_place: tuple[str, ...] = ("apiVersion",)
-    # Per field, how to compare values that may be spelled differently.
+    # Per field, how to compare values that may be spelled differently: used by the diff for
+    # replacing fields, and when adopting (where a SAS URL is compared by its base).
     comparable: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     def replacing_changes(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
