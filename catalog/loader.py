@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.audio_files import wav_problem
-from catalog.model import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
+from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
 from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
-from provider.storage_inputs import check_container_name
+from provider.storage.inputs import check_container_name
 from provider.validation import check_extensions, check_id, check_url, normalise_extension
 
 SECTIONS = ("storage", "projects", "consents", "voices")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pulumi
 
-from catalog.model import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
-from catalog.prompt_audio import ManagedStorage
-from provider.client import DEFAULT_API_VERSION
+from catalog.managed_storage import ManagedStorage
+from catalog.specs import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
 from provider.consent import Consent, ConsentArgs
 from provider.personal_voice import AudiosArgs, PersonalVoice, PersonalVoiceArgs
 from provider.project import Project, ProjectArgs
+from provider.speech.client import DEFAULT_API_VERSION
 
 
 @dataclass(frozen=True)

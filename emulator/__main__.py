@@ -14,9 +14,9 @@ from typing import Any
 import yaml
 
 from emulator.backend import CustomVoiceBackend
-from emulator.errors import CustomVoiceError
+from emulator.errors import ErrorResponse
 from emulator.identity import TOKEN_PATH
-from emulator.prompt_audio import PromptAudioInspector
+from emulator.prompt_audio_inspector import PromptAudioInspector
 from emulator.server import EmulatorServer
 
 KEYS_ENVIRONMENT_VARIABLE = "CUSTOM_VOICE_EMULATOR_KEYS"
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.seed is not None:
         try:
             backend.seed(**_seed_lists(args.seed))
-        except (OSError, TypeError, yaml.YAMLError, CustomVoiceError) as error:
+        except (OSError, TypeError, yaml.YAMLError, ErrorResponse) as error:
             parser.error(f"--seed {args.seed}: {error}")
     identity_header = backend.enable_entra() if args.entra or args.identity_header_file else None
     stop_requested = threading.Event()
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--check-audio",
         action="store_true",
         help="read each personal voice's prompt audio through its SAS containerUrl (loopback hosts only, "
-        "e.g. Azurite) and fail the voice as the service would (see emulator/backend.py)",
+        "e.g. Azurite) and fail the voice as the service would (see emulator/service.py)",
     )
     parser.add_argument(
         "--port-file", type=Path, help="file to write the listening port to once ready (removed on exit)"

@@ -1,12 +1,13 @@
-"""The one exception type the backend raises and the router renders as the spec's ErrorResponse."""
+"""What the emulated service answers when it refuses a request: the spec's ErrorResponse, raised by
+the backend and rendered by the router."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-class CustomVoiceError(Exception):
-    """A domain error: HTTP status, spec error code, message and optional target."""
+class ErrorResponse(Exception):
+    """The service's refusal: HTTP status, the spec's error code, message and optional target."""
 
     def __init__(self, status: int, code: str, message: str, target: str | None = None) -> None:
         super().__init__(message)
@@ -23,19 +24,19 @@ class CustomVoiceError(Exception):
         return {"error": error}
 
 
-def bad_argument(message: str, target: str) -> CustomVoiceError:
+def bad_argument(message: str, target: str) -> ErrorResponse:
     """A malformed or missing value in the request itself."""
-    return CustomVoiceError(400, "BadArgument", message, target)
+    return ErrorResponse(400, "BadArgument", message, target)
 
 
-def bad_request(message: str, target: str | None = None) -> CustomVoiceError:
+def bad_request(message: str, target: str | None = None) -> ErrorResponse:
     """A well-formed request the current state does not allow."""
-    return CustomVoiceError(400, "BadRequest", message, target)
+    return ErrorResponse(400, "BadRequest", message, target)
 
 
-def not_found(message: str) -> CustomVoiceError:
-    return CustomVoiceError(404, "NotFound", message)
+def not_found(message: str) -> ErrorResponse:
+    return ErrorResponse(404, "NotFound", message)
 
 
-def conflict(message: str) -> CustomVoiceError:
-    return CustomVoiceError(409, "Conflict", message, "id")
+def conflict(message: str) -> ErrorResponse:
+    return ErrorResponse(409, "Conflict", message, "id")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.errors import CustomVoiceError, bad_argument
+from emulator.errors import ErrorResponse, bad_argument
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -63,5 +63,5 @@ def _parse_time(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _invalid(message: str) -> CustomVoiceError:
+def _invalid(message: str) -> ErrorResponse:
     return bad_argument(message, "filter")

@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 import jwt
 
-from emulator.errors import CustomVoiceError
+from emulator.errors import ErrorResponse
 from emulator.recording import WRITE_METHODS
 
 SPEECH_CONTRIBUTOR = "Cognitive Services Speech Contributor"
@@ -127,7 +127,7 @@ class EntraTenant:
             reason = f"its role '{SPEECH_USER}' allows reads only; {method.upper()} needs '{SPEECH_CONTRIBUTOR}'"
         else:
             reason = f"it has no Speech role; assign '{SPEECH_USER}' (read) or '{SPEECH_CONTRIBUTOR}' (read and write)"
-        raise CustomVoiceError(403, "Forbidden", f"The principal '{principal}' may not do this: {reason}.")
+        raise ErrorResponse(403, "Forbidden", f"The principal '{principal}' may not do this: {reason}.")
 
     def token_response(self, method: str, query: Mapping[str, str], headers: Mapping[str, str]) -> TokenReply:
         """The managed identity endpoint (see the module docstring)."""
@@ -173,8 +173,8 @@ def identity_error(status: int, message: str) -> TokenReply:
     return status, {"statusCode": status, "message": message}
 
 
-def _unauthorized(message: str) -> CustomVoiceError:
-    return CustomVoiceError(401, "Unauthorized", message)
+def _unauthorized(message: str) -> ErrorResponse:
+    return ErrorResponse(401, "Unauthorized", message)
 
 
 def _rejection(error: jwt.InvalidTokenError) -> str:

@@ -20,7 +20,7 @@ from emulator.backend import CustomVoiceBackend
 from emulator.routes import RawResponse, dispatch
 
 DEFAULT_ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
-# The only URLs the backend's audio inspector contacts (emulator.prompt_audio).
+# The only URLs the backend's audio inspector contacts (emulator.prompt_audio_inspector).
 _LOOPBACK_URL = re.compile(r"https?://(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:[/?]|$)", re.IGNORECASE)
 _METHODS = (responses.GET, responses.PUT, responses.POST, responses.PATCH, responses.DELETE, responses.HEAD)
 

@@ -17,8 +17,8 @@ SUCCEEDED = "Succeeded"
 FAILED = "Failed"
 RESOURCE_STATUSES = frozenset({NOT_STARTED, RUNNING, SUCCEEDED, FAILED, "Disabling", "Disabled"})
 
-PERSONAL_VOICE = "PersonalVoice"
-PROJECT_KINDS = frozenset({PERSONAL_VOICE, "ProfessionalVoice"})
+PERSONAL_VOICE_KIND = "PersonalVoice"
+PROJECT_KINDS = frozenset({PERSONAL_VOICE_KIND, "ProfessionalVoice"})
 
 Stamp = Callable[[float], str]
 

@@ -6,7 +6,7 @@ import email.parser
 import email.policy
 from dataclasses import dataclass
 
-from emulator.errors import CustomVoiceError, bad_argument, bad_request
+from emulator.errors import ErrorResponse, bad_argument, bad_request
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ def parse_form(content_type: str, body: bytes, file_field: str) -> Form:
     """The text parts, and the part called `file_field` in any letter case (as the service
     is sent both `audiodata` and `audioData`)."""
     if not content_type.lower().startswith("multipart/form-data"):
-        raise CustomVoiceError(415, "UnsupportedMediaType", "The request body must be multipart/form-data.")
+        raise ErrorResponse(415, "UnsupportedMediaType", "The request body must be multipart/form-data.")
     head = f"Content-Type: {content_type}\r\n\r\n".encode()
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart():

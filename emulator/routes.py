@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from emulator.backend import Created, CustomVoiceBackend
-from emulator.errors import CustomVoiceError, bad_argument, bad_request, not_found
+from emulator.backend import CustomVoiceBackend
+from emulator.errors import ErrorResponse, bad_argument, bad_request, not_found
 from emulator.identity import TOKEN_PATH
 from emulator.multipart import parse_form
+from emulator.service import Created
 
 SUPPORTED_API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
 # The seed document's version: the only one whose create is POST /personalvoices with the id in the body.
@@ -85,7 +86,7 @@ def dispatch(
         if key is None and authorization is not None and backend.accepts_bearer_tokens:
             backend.authorize_bearer(method, parts.hostname or "", authorization)
         elif not backend.is_authorized(key):
-            raise CustomVoiceError(401, "Unauthorized", UNAUTHORIZED_MESSAGE)
+            raise ErrorResponse(401, "Unauthorized", UNAUTHORIZED_MESSAGE)
         handler, resource_id = _resolve(_API_ROUTES, method, path)
         request = ApiRequest(
             base_url=f"{parts.scheme}://{parts.netloc}",
@@ -97,11 +98,11 @@ def dispatch(
             resource_id=resource_id,
         )
         return _encode(handler(backend, request))
-    except CustomVoiceError as error:
+    except ErrorResponse as error:
         return render_error(error, query.get("api-version"))
 
 
-def render_error(error: CustomVoiceError, api_version: str | None = None) -> RawResponse:
+def render_error(error: ErrorResponse, api_version: str | None = None) -> RawResponse:
     """The spec's ErrorResponse, with x-ms-error-code where the version's spec declares it."""
     headers = {"x-ms-error-code": error.code} if api_version == ERROR_CODE_HEADER_VERSION else {}
     return _encode(Reply(error.status, error.to_json(), headers))
@@ -125,9 +126,7 @@ def _resolve(
             continue
         handler = handlers.get(method)
         if handler is None:
-            raise CustomVoiceError(
-                405, "BadRequest", f"{method} is not supported on {path}; use {', '.join(handlers)}."
-            )
+            raise ErrorResponse(405, "BadRequest", f"{method} is not supported on {path}; use {', '.join(handlers)}.")
         return handler, match.groupdict().get("id", "")
     raise not_found(f"There is no resource at {path}.")
 
@@ -177,8 +176,8 @@ def _bool_query(request: ApiRequest, name: str) -> bool:
     return raw == "true"
 
 
-def _multipart_not_emulated() -> CustomVoiceError:
-    return CustomVoiceError(
+def _multipart_not_emulated() -> ErrorResponse:
+    return ErrorResponse(
         415,
         "UnsupportedMediaType",
         "Multipart uploads are emulated for consents only (POST); create with PUT and a JSON body "
@@ -276,7 +275,7 @@ def _create_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> 
 
 def _create_personal_voice_with_id_in_body(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
     if request.api_version != SEED_API_VERSION:
-        raise CustomVoiceError(
+        raise ErrorResponse(
             405,
             "BadRequest",
             f"POST /customvoice/personalvoices is only accepted for api-version {SEED_API_VERSION}; "

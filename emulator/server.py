@@ -12,7 +12,7 @@ from typing import Self
 from urllib.parse import urlsplit
 
 from emulator.backend import CustomVoiceBackend
-from emulator.errors import CustomVoiceError
+from emulator.errors import ErrorResponse
 from emulator.routes import dispatch, render_error
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except Exception:
             logger.exception("emulator failed on %s %s", self.command, urlsplit(self.path).path)
             status, headers, payload = render_error(
-                CustomVoiceError(500, "InternalServerError", "The emulator failed; see its log.")
+                ErrorResponse(500, "InternalServerError", "The emulator failed; see its log.")
             )
         self.send_response(status)
         for name, value in headers.items():

@@ -13,17 +13,20 @@ from typing import Any
 
 import pulumi
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource
+from pulumi.dynamic import CreateResult, ReadResult, Resource
 
-from provider.storage_client import error_code, storage_errors
-from provider.storage_inputs import check_account_url, check_container_name, normalise_account_url
-from provider.storage_provider import StorageResourceProvider, changed
+from provider.diffing import DiffRules
+from provider.storage.base import StorageResourceProvider
+from provider.storage.client import error_code, storage_errors
+from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url
 from provider.validation import Problem
 
 INPUT_KEYS = ("accountUrl", "containerName")
 
 
 class BlobContainerProvider(StorageResourceProvider):
+    diff_rules = DiffRules(replacing=INPUT_KEYS, stable_outputs=("containerUrl",))
+
     def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs = {
             "accountUrl": normalise_account_url(news.get("accountUrl")),
@@ -32,10 +35,6 @@ class BlobContainerProvider(StorageResourceProvider):
         problems = check_account_url("accountUrl", inputs["accountUrl"])
         problems += check_container_name("containerName", inputs["containerName"])
         return inputs, problems
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = changed(olds, news, *INPUT_KEYS)
-        return DiffResult(changes=bool(replaces), replaces=replaces, stables=[] if replaces else ["containerUrl"])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outputs = _outputs(props)

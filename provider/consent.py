@@ -15,12 +15,12 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from provider.client import CONSENT, DEFAULT_API_VERSION, CustomVoiceClient
 from provider.diffing import DiffRules
-from provider.errors import CustomVoiceError
+from provider.errors import Refused
 from provider.hashing import file_sha256
 from provider.inputs import base_url, is_unknown
-from provider.resource_provider import CustomVoiceResourceProvider
+from provider.speech.base import CustomVoiceResourceProvider
+from provider.speech.client import CONSENT, DEFAULT_API_VERSION, CustomVoiceClient
 from provider.validation import Problem, check_endpoint, check_id, check_optional_text, check_url, id_from_name
 
 LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
@@ -60,12 +60,13 @@ class ConsentProvider(CustomVoiceResourceProvider):
         ),
         sas_urls=("audioUrl",),
         in_place=("apiVersion", "audioFile"),
+        stable_outputs=("createdDateTime",),
     )
     long_running = True
     # audioUrl is request-only: the service never echoes it.
     adoption_fields = ("projectId", "voiceTalentName", "companyName", "locale", "description", "displayName")
 
-    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    def normalise_fields(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs = {key: news[key] for key in self.input_keys if news.get(key) is not None}
         inputs.pop("audioSha256", None)  # derived from audioFile here, never taken as given
         problems = check_endpoint("endpoint", inputs.get("endpoint"))
@@ -76,10 +77,10 @@ class ConsentProvider(CustomVoiceResourceProvider):
         for field in (*REQUIRED_TEXT, *OPTIONAL_TEXT):
             problems += check_optional_text(field, inputs.get(field))
         locale = inputs.get("locale")
-        if isinstance(locale, str) and locale and not is_unknown(locale) and not LOCALE.match(locale):
+        if isinstance(locale, str) and locale and not LOCALE.match(locale):
             problems.append(Problem("locale", f"{locale!r} is not a locale such as 'en-US'"))
         problems += self._recording(inputs)
-        return inputs, [p for p in problems if not is_unknown(inputs.get(p.field))]
+        return inputs, problems
 
     @staticmethod
     def _recording(inputs: dict[str, Any]) -> list[Problem]:
@@ -87,9 +88,9 @@ class ConsentProvider(CustomVoiceResourceProvider):
         if (url is None) == (file is None):
             return [Problem("audioUrl", "give exactly one of audioUrl and audioFile (the consent recording)")]
         if url is not None:
-            return [] if is_unknown(url) else check_url("audioUrl", url, allow_query=True)
+            return check_url("audioUrl", url, allow_query=True)
         if is_unknown(file):
-            return []
+            return []  # hashed once known
         path = Path(str(file))
         if not path.is_file():
             return [Problem("audioFile", f"no such file: {file}")]
@@ -108,9 +109,7 @@ class ConsentProvider(CustomVoiceResourceProvider):
         path = Path(props["audioFile"])
         audio = path.read_bytes()
         if hashlib.sha256(audio).hexdigest() != props.get("audioSha256"):
-            raise CustomVoiceError(
-                f"audioFile {str(path)!r} changed after the preview computed its hash; run `pulumi up` again"
-            )
+            raise Refused(f"audioFile {str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
         return client.create_consent_from_file(consent_id, fields, audio, path.name)
 
     def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:

@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 
 import pulumi
 from azure.storage.blob import ContainerSasPermissions, generate_container_sas
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
+from provider.diffing import DiffRules
 from provider.inputs import is_unknown
-from provider.storage_client import account_name
-from provider.storage_inputs import check_account_url, check_container_name, normalise_account_url, whole_number
-from provider.storage_provider import StorageResourceProvider, changed
+from provider.storage.base import StorageResourceProvider
+from provider.storage.client import account_name
+from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url, whole_number
 from provider.validation import Problem
 
 PERMISSIONS = str(ContainerSasPermissions(read=True, list=True))  # "rl"
@@ -50,13 +51,22 @@ def renewal_due(expires_on: Any, renew_within_days: Any, now: datetime) -> bool:
 
 def needs_new_token(olds: dict[str, Any], news: dict[str, Any], now: datetime) -> bool:
     return (
-        bool(changed(olds, news, "lifetimeDays"))
+        is_unknown(news.get("lifetimeDays"))
+        or olds.get("lifetimeDays") != news.get("lifetimeDays")
         or olds.get("permissions") != PERMISSIONS
         or renewal_due(olds.get("expiresOn"), news.get("renewWithinDays"), now)
     )
 
 
 class ContainerSasProvider(StorageResourceProvider):
+    # A new token (see `computed_changes`) rewrites the token outputs; a new renewal window alone does not.
+    diff_rules = DiffRules(
+        replacing=("accountUrl", "containerName"),
+        in_place=("renewWithinDays",),
+        stable_outputs=("token", "expiresOn", "permissions"),
+        rewrites_outputs=("token",),
+    )
+
     def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs = {
             "accountUrl": normalise_account_url(news.get("accountUrl")),
@@ -66,26 +76,20 @@ class ContainerSasProvider(StorageResourceProvider):
         }
         problems = check_account_url("accountUrl", inputs["accountUrl"])
         problems += check_container_name("containerName", inputs["containerName"])
+        whole_numbers = True
         for field, minimum in (("lifetimeDays", 1), ("renewWithinDays", 0)):
-            if not is_unknown(inputs[field]):
-                inputs[field], found = whole_number(field, inputs[field], minimum)
-                problems += found
+            inputs[field], found = whole_number(field, inputs[field], minimum)
+            problems += found
+            whole_numbers = whole_numbers and not found
         lifetime, renew_within = inputs["lifetimeDays"], inputs["renewWithinDays"]
-        if not problems and not is_unknown(lifetime) and not is_unknown(renew_within) and renew_within >= lifetime:
+        if whole_numbers and renew_within >= lifetime:
             problems.append(
                 Problem("renewWithinDays", f"must be less than lifetimeDays ({lifetime}), or every run renews")
             )
         return inputs, problems
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = changed(olds, news, "accountUrl", "containerName")
-        renew = needs_new_token(olds, news, datetime.now(UTC))
-        in_place = renew or bool(changed(olds, news, "renewWithinDays"))
-        return DiffResult(
-            changes=bool(replaces) or in_place,
-            replaces=replaces,
-            stables=[] if replaces or renew else ["token", "expiresOn", "permissions"],
-        )
+    def computed_changes(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+        return ["token"] if needs_new_token(olds, news, datetime.now(UTC)) else []
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(f"sas-{uuid.uuid4()}", {**_inputs(props), **self._sign(props)})

@@ -1,76 +1,30 @@
-"""The one exception type for everything the Custom Voice API answers with an error."""
-
-from typing import Any
-
-import requests
+"""What can go wrong, by who says so: the service answered an error, this provider refused to
+act, or the configuration is wrong. Every text has been through `redact`, so it is safe to show."""
 
 from provider.redaction import redact
-from provider.transport import json_or_empty
-
-_REQUEST_ID_HEADERS = ("apim-request-id", "x-ms-request-id", "x-requestid", "request-id")
 
 
-class CustomVoiceError(Exception):
-    """An error answered by the Custom Voice API, or a failure to reach it.
+class ProviderError(Exception):
+    """An error the providers raise on purpose; its message says what happened and what to do."""
 
-    Every text it carries has been through `redact`, so it is safe to show.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int | None = None,
-        code: str | None = None,
-        request_id: str | None = None,
-        target: str | None = None,
-    ) -> None:
+    def __init__(self, message: str) -> None:
         self.message = redact(message)
-        self.status = status
-        self.code = code
-        self.request_id = request_id
-        self.target = target
-        super().__init__(self._describe())
+        super().__init__(self.describe())
 
-    def _describe(self) -> str:
-        parts = [self.message]
-        details = []
-        if self.status is not None:
-            details.append(f"HTTP {self.status}")
-        if self.code:
-            details.append(f"code {self.code}")
-        if self.target:
-            details.append(f"target {self.target}")
-        if self.request_id:
-            details.append(f"request id {self.request_id}")
-        if details:
-            parts.append(f"({', '.join(details)})")
-        return " ".join(parts)
-
-    @classmethod
-    def from_response(cls, response: requests.Response, action: str) -> "CustomVoiceError":
-        error = _error_object(response)
-        code = error.get("code") or response.headers.get("x-ms-error-code")
-        message = error.get("message") or response.reason or "no error message"
-        inner = error.get("innererror")
-        if isinstance(inner, dict) and inner.get("message"):
-            message = f"{message}: {inner['message']}"
-        return cls(
-            f"{action} failed: {message}",
-            status=response.status_code,
-            code=str(code) if code else None,
-            request_id=request_id_of(response),
-            target=error.get("target"),
-        )
+    def describe(self) -> str:
+        """The whole text shown: the message, and whatever a subclass adds to it."""
+        return self.message
 
 
-def request_id_of(response: requests.Response) -> str | None:
-    for header in _REQUEST_ID_HEADERS:
-        if header in response.headers:
-            return response.headers[header]
-    return None
+class ServiceError(ProviderError):
+    """A service (Custom Voice or Blob Storage) answered with an error, could not be reached,
+    or did not bring a resource to a good end."""
 
 
-def _error_object(response: requests.Response) -> dict[str, Any]:
-    error = json_or_empty(response).get("error")
-    return error if isinstance(error, dict) else {}
+class Refused(ProviderError):
+    """The provider would not act, to protect data: a resource in the way that is not the
+    declared one, data the stack does not own, a file changed since the preview."""
+
+
+class ConfigError(ProviderError):
+    """A config key or environment variable is missing or wrong; the message names it."""

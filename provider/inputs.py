@@ -1,5 +1,6 @@
-"""Reading resource inputs: dotted paths, unknown values during preview, SAS URLs."""
+"""Reading resource inputs: field paths, values unknown at preview, SAS URLs, endpoints."""
 
+import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -7,6 +8,9 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from provider.redaction import strip_query
+from provider.validation import Problem
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def is_unknown(value: Any) -> bool:
@@ -15,16 +19,25 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
-def lookup(values: dict[str, Any], dotted: str) -> Any:
-    """values["a"]["b"] for "a.b"; None when absent; UNKNOWN when any level is unknown."""
+def lookup(values: dict[str, Any], path: str) -> Any:
+    """values["a"][0]["b"] for "a[0].b" (the form problems name their field in); None when
+    absent; the unknown value when any level is unknown."""
     current: Any = values
-    for part in dotted.split("."):
+    for name, index in _PATH_PART.findall(path):
         if is_unknown(current):
             return current
-        if not isinstance(current, dict):
-            return None
-        current = current.get(part)
+        if name:
+            current = current.get(name) if isinstance(current, dict) else None
+        else:
+            position = int(index)
+            current = current[position] if isinstance(current, list) and position < len(current) else None
     return current
+
+
+def judged(problems: list[Problem], inputs: dict[str, Any]) -> list[Problem]:
+    """The problems that count now: a value still unknown at preview is not judged (it is
+    checked again once known), nor is one inside it."""
+    return [problem for problem in problems if not is_unknown(lookup(inputs, problem.field))]
 
 
 def blank_as_none(value: Any) -> Any:

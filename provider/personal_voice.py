@@ -10,12 +10,11 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from provider.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CustomVoiceClient
 from provider.diffing import DiffRules
 from provider.inputs import base_url
-from provider.resource_provider import CustomVoiceResourceProvider
-from provider.validation import Problem, id_from_name
-from provider.voice_inputs import (
+from provider.speech.base import CustomVoiceResourceProvider
+from provider.speech.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CustomVoiceClient
+from provider.speech.voice_inputs import (
     INPUT_KEYS,
     SERVICE_OUTPUT_KEYS,
     container_url_without_sas,
@@ -23,6 +22,7 @@ from provider.voice_inputs import (
     normalise,
     request_body,
 )
+from provider.validation import Problem, id_from_name
 
 
 class PersonalVoiceProvider(CustomVoiceResourceProvider):
@@ -45,8 +45,10 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
             "audios.extensions",
             "promptAudioSha256",
         ),
+        in_place=("apiVersion",),
         sas_urls=("audios.containerUrl",),
         comparable={"audios.extensions": extension_set, "audios.containerUrl": base_url},
+        stable_outputs=("createdDateTime",),
     )
     long_running = True
     adoption_fields = (
@@ -59,7 +61,7 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
         "displayName",
     )
 
-    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    def normalise_fields(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         return normalise(news)
 
     def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:

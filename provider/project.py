@@ -13,10 +13,10 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from provider.client import CONSENT, DEFAULT_API_VERSION, PERSONAL_VOICE, PROJECT, CustomVoiceClient
 from provider.diffing import DiffRules
-from provider.errors import CustomVoiceError
-from provider.resource_provider import CustomVoiceResourceProvider
+from provider.errors import Refused
+from provider.speech.base import CustomVoiceResourceProvider
+from provider.speech.client import CONSENT, DEFAULT_API_VERSION, PERSONAL_VOICE, PROJECT, CustomVoiceClient
 from provider.validation import Problem, check_endpoint, check_id, check_optional_text, id_from_name
 
 PERSONAL_VOICE_KIND = "PersonalVoice"
@@ -30,11 +30,12 @@ class ProjectProvider(CustomVoiceResourceProvider):
     diff_rules = DiffRules(
         replacing=("endpoint", "projectId", "description", "displayName"),
         in_place=("apiVersion", "forceDelete"),
+        stable_outputs=("createdDateTime",),
     )
     long_running = False
     adoption_fields = ("kind", "description", "displayName")
 
-    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    def normalise_fields(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs = {key: news[key] for key in self.input_keys if news.get(key) is not None}
         problems = check_endpoint("endpoint", inputs.get("endpoint")) + check_id("projectId", inputs.get("projectId"))
         for field in ("description", "displayName", "apiVersion"):
@@ -61,7 +62,7 @@ class ProjectProvider(CustomVoiceResourceProvider):
                 left = [f"consent {c['id']!r}" for c in client.list(CONSENT, project_id)]
                 left += [f"personal voice {v['id']!r}" for v in client.list(PERSONAL_VOICE, project_id)]
             if left:
-                raise CustomVoiceError(
+                raise Refused(
                     f"Project {project_id!r} still holds {', '.join(left)}, which this stack does not manage; "
                     "deleting the project would delete them. Delete them first, or set forceDelete: true "
                     "on the project to delete them with it"

@@ -25,19 +25,20 @@ from typing import Any
 import pulumi
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient, ContentSettings
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
+from provider.diffing import DiffRules
+from provider.errors import ProviderError, Refused
 from provider.hashing import file_sha256
-from provider.inputs import is_unknown
-from provider.storage_client import StorageError, storage_errors
-from provider.storage_inputs import check_account_url, check_container_name, normalise_account_url
-from provider.storage_provider import StorageResourceProvider, changed
+from provider.inputs import is_unknown, judged
+from provider.storage.base import StorageResourceProvider
+from provider.storage.client import storage_errors
+from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url
 from provider.validation import Problem
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The blob metadata key holding a file's SHA-256, so refresh can tell what is there.
 SHA256_METADATA = "sha256"
-_LOCATION_KEYS = ("accountUrl", "containerName")
 
 
 def content_sha256(files: Sequence[dict[str, Any]]) -> str:
@@ -47,6 +48,14 @@ def content_sha256(files: Sequence[dict[str, Any]]) -> str:
 
 
 class PromptAudioProvider(StorageResourceProvider):
+    # Files and prefix change in place: upload what is new, delete what is gone.
+    diff_rules = DiffRules(
+        replacing=("accountUrl", "containerName"),
+        in_place=("prefix", "contentSha256"),
+        stable_outputs=("contentSha256",),
+        rewrites_outputs=("prefix", "contentSha256"),
+    )
+
     def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs = {
             "accountUrl": normalise_account_url(news.get("accountUrl")),
@@ -58,18 +67,9 @@ class PromptAudioProvider(StorageResourceProvider):
         problems += check_container_name("containerName", inputs["containerName"])
         problems += _check_prefix(inputs["prefix"])
         problems += _check_files(inputs["files"])
-        if not problems and not _any_unknown(inputs["files"]):
+        if not judged(problems, inputs) and not _any_unknown(inputs["files"]):
             inputs["contentSha256"] = content_sha256(inputs["files"])
         return inputs, problems
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = changed(olds, news, *_LOCATION_KEYS)
-        in_place = changed(olds, news, "prefix", "contentSha256")
-        return DiffResult(
-            changes=bool(replaces or in_place),
-            replaces=replaces,
-            stables=[] if replaces or in_place else ["contentSha256"],
-        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         container = self.container(props)
@@ -130,9 +130,9 @@ def _upload(container: ContainerClient, blob_name: str, file: dict[str, Any]) ->
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise StorageError(f"Reading prompt audio file {str(path)!r} failed: {error.strerror}") from None
+        raise ProviderError(f"Reading prompt audio file {str(path)!r} failed: {error.strerror}") from None
     if hashlib.sha256(data).hexdigest() != file["sha256"]:
-        raise StorageError(f"{str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
+        raise Refused(f"{str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
     content_type = mimetypes.guess_type(blob_name)[0] or "application/octet-stream"
     with storage_errors(f"Uploading {str(path)!r} to {_where(container, blob_name)}"):
         _refuse_foreign_blob(container, blob_name)
@@ -153,7 +153,7 @@ def _refuse_foreign_blob(container: ContainerClient, blob_name: str) -> None:
     except ResourceNotFoundError:
         return
     if SHA256_METADATA not in metadata:
-        raise StorageError(
+        raise Refused(
             f"{_where(container, blob_name)} already exists and was not uploaded by a stack; "
             "rename the file or choose another prefix (the stack never overwrites it)"
         )
@@ -172,8 +172,6 @@ def _where(container: ContainerClient, blob_name: str) -> str:
 
 
 def _check_prefix(prefix: Any) -> list[Problem]:
-    if is_unknown(prefix):
-        return []
     if not isinstance(prefix, str):
         return [Problem("prefix", f"must be a string, got {type(prefix).__name__}")]
     if prefix.startswith("/") or "\\" in prefix:
@@ -182,25 +180,20 @@ def _check_prefix(prefix: Any) -> list[Problem]:
 
 
 def _check_files(files: Any) -> list[Problem]:
-    if is_unknown(files):
-        return []
     if not isinstance(files, list) or not files:
         return [Problem("files", "must list at least one file, each {name, path, sha256}")]
     problems: list[Problem] = []
     seen: set[str] = set()
     for index, file in enumerate(files):
         field = f"files[{index}]"
-        if is_unknown(file):
-            continue
         if not isinstance(file, dict):
             problems.append(Problem(field, "must be {name, path, sha256}"))
             continue
         name, path, sha256 = file.get("name"), file.get("path"), file.get("sha256")
-        if not is_unknown(name):
-            problems += _check_blob_name(f"{field}.name", name, seen)
-        if not is_unknown(path) and (not isinstance(path, str) or not Path(path).is_file()):
+        problems += _check_blob_name(f"{field}.name", name, seen)
+        if not isinstance(path, str) or not Path(path).is_file():
             problems.append(Problem(f"{field}.path", f"no such file: {path!r}"))
-        if not is_unknown(sha256) and (not isinstance(sha256, str) or not SHA256.match(sha256)):
+        if not isinstance(sha256, str) or not SHA256.match(sha256):
             problems.append(Problem(f"{field}.sha256", "must be the file's SHA-256: 64 lower-case hex digits"))
     return problems
 

@@ -15,7 +15,7 @@ import yaml
 
 from emulator import CustomVoiceBackend, EmulatorServer
 from emulator.identity import TOKEN_PATH
-from emulator.prompt_audio import PromptAudioInspector
+from emulator.prompt_audio_inspector import PromptAudioInspector
 from tests.storage_fixtures import ACCOUNT_KEY
 
 ROOT = Path(__file__).resolve().parents[2]

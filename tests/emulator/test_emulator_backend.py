@@ -7,14 +7,14 @@ from datetime import datetime
 import pytest
 
 from emulator import CustomVoiceBackend
-from emulator.errors import CustomVoiceError
+from emulator.errors import ErrorResponse
 from tests.emulator.conftest import PROVISIONING_SECONDS, FakeClock, consent_body, voice_body
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
-def error_of(call, *args, **kwargs) -> CustomVoiceError:
-    with pytest.raises(CustomVoiceError) as caught:
+def error_of(call, *args, **kwargs) -> ErrorResponse:
+    with pytest.raises(ErrorResponse) as caught:
         call(*args, **kwargs)
     return caught.value
 
@@ -281,7 +281,7 @@ def test_concurrent_creates_of_one_id_make_exactly_one_voice(backend):
         try:
             backend.create_personal_voice("Voice1", voice_body())
             outcomes.append("created")
-        except CustomVoiceError as error:
+        except ErrorResponse as error:
             outcomes.append(error.code)
 
     threads = [threading.Thread(target=create) for _ in range(8)]

@@ -9,7 +9,7 @@ import pytest
 from azure.storage.blob import ContainerClient
 
 from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
-from emulator.prompt_audio import PromptAudioInspector
+from emulator.prompt_audio_inspector import PromptAudioInspector
 from tests.audio import mp3_bytes, wav_bytes
 from tests.emulator.conftest import ENDPOINT, KEY, Api, voice_body
 from tests.storage_fixtures import Azurite

@@ -11,13 +11,14 @@ from azure.storage.blob import ContainerClient
 from pulumi.dynamic import Config, ConfigureRequest, CreateResult, ReadResult, UpdateResult
 
 from emulator import CustomVoiceBackend, mock_custom_voice
-from emulator.prompt_audio import PromptAudioInspector
+from emulator.prompt_audio_inspector import PromptAudioInspector
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import ContainerSasProvider
+from provider.errors import Refused
 from provider.hashing import file_sha256
 from provider.prompt_audio import SHA256_METADATA, PromptAudioProvider
-from provider.storage_client import StorageError
-from provider.storage_provider import StorageResourceProvider
+from provider.storage.base import StorageResourceProvider
+from provider.storage.client import StorageError
 from tests.audio import write_wav
 from tests.conftest import ENDPOINT, configured_provider, voice_inputs
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite
@@ -152,7 +153,7 @@ def test_prompt_audio_refuses_a_file_changed_since_the_preview(container: Contai
     provider = configured(PromptAudioProvider())
     inputs = provider.check({}, audio_inputs(container, {"a.wav": wavs["a"]})).inputs
     write_wav(wavs["a"], 2.5)
-    with pytest.raises(StorageError, match="changed after the preview computed its hash"):
+    with pytest.raises(Refused, match="changed after the preview computed its hash"):
         provider.create(inputs)
     assert blobs(container) == {}
 
@@ -230,7 +231,7 @@ def test_prompt_audio_never_overwrites_a_blob_it_did_not_upload(azurite: Azurite
         "prefix": "jessica/",
         "files": [{"name": "a.wav", "path": str(wav), "sha256": file_sha256(wav)}],
     }
-    with pytest.raises(StorageError, match="was not uploaded by a stack"):
+    with pytest.raises(Refused, match="was not uploaded by a stack"):
         configured(PromptAudioProvider()).create(props)
     assert container.download_blob("jessica/a.wav").readall() == b"someone else's recording"
 

@@ -7,9 +7,9 @@ import pytest
 import urllib3.util.retry
 
 from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
-from provider.auth import SubscriptionKeyAuth
-from provider.client import PERSONAL_VOICE, CustomVoiceClient
-from provider.errors import CustomVoiceError
+from provider.speech.auth import SubscriptionKeyAuth
+from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
+from provider.speech.errors import CustomVoiceApiError
 from tests.conftest import CONTAINER, ENDPOINT, KEY
 
 Fault = tuple[int, dict[str, str], dict[str, Any]]
@@ -79,7 +79,7 @@ def test_post_is_retried_on_429_but_not_on_500(backend):
         backend.inject_faults("POST", r".*/personalvoices", [throttled])
         assert api.create_personal_voice("Voice1", body())["id"] == "Voice1"
         backend.inject_faults("POST", r".*/personalvoices", [broken])
-        with pytest.raises(CustomVoiceError) as caught:
+        with pytest.raises(CustomVoiceApiError) as caught:
             api.create_personal_voice("Voice2", body())
     assert caught.value.status == 500 and caught.value.code == "InternalServerError"
     assert [r.method for r in backend.requests] == ["POST", "POST", "POST"]
@@ -104,7 +104,7 @@ def test_connection_errors_are_retried_then_reported_without_secrets():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     api = client(f"http://127.0.0.1:{port}", retries=2, timeout=(0.5, 0.5))
-    with api, pytest.raises(CustomVoiceError, match="ConnectionError") as caught:
+    with api, pytest.raises(CustomVoiceApiError, match="ConnectionError") as caught:
         api.get(PERSONAL_VOICE, "Voice1")
     assert KEY not in str(caught.value)
 
@@ -115,7 +115,7 @@ def test_error_carries_status_code_message_and_request_id(backend):
         r".*/personalvoices/.*",
         [(400, {"apim-request-id": "req-123"}, {"error": {"code": "BadArgument", "message": "nope"}})],
     )
-    with client() as api, pytest.raises(CustomVoiceError) as caught:
+    with client() as api, pytest.raises(CustomVoiceApiError) as caught:
         api.get(PERSONAL_VOICE, "Voice1")
     error = caught.value
     assert (error.status, error.code, error.request_id) == (400, "BadArgument", "req-123")
@@ -126,12 +126,12 @@ def test_a_next_link_to_another_host_is_not_followed(backend):
     backend.inject_faults(
         "GET", r".*/personalvoices", [(200, {}, {"value": [], "nextLink": "https://elsewhere.example/customvoice/x"})]
     )
-    with client() as api, pytest.raises(CustomVoiceError, match="another host"):
+    with client() as api, pytest.raises(CustomVoiceApiError, match="another host"):
         list(api.list(PERSONAL_VOICE))
 
 
 def test_redirects_are_not_followed_so_the_key_stays_home(backend):
     backend.inject_faults("GET", r".*/personalvoices/Voice1", [(307, {"Location": "https://elsewhere.example/"}, None)])
-    with client() as api, pytest.raises(CustomVoiceError) as caught:
+    with client() as api, pytest.raises(CustomVoiceApiError) as caught:
         api.get(PERSONAL_VOICE, "Voice1")
     assert caught.value.status == 307

@@ -16,10 +16,11 @@ from pulumi.dynamic import Config
 
 from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
 from emulator.identity import SPEECH_CONTRIBUTOR, SPEECH_USER, TOKEN_PATH
-from provider.auth import COGNITIVE_SERVICES_SCOPE, BearerTokenAuth, SubscriptionKeyAuth
-from provider.client import PERSONAL_VOICE, CustomVoiceClient
-from provider.errors import CustomVoiceError
-from provider.settings import ProviderSettings
+from provider.errors import ConfigError
+from provider.speech.auth import COGNITIVE_SERVICES_SCOPE, BearerTokenAuth, SubscriptionKeyAuth
+from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
+from provider.speech.errors import CustomVoiceApiError
+from provider.speech.settings import SpeechSettings
 from tests.conftest import CONTAINER, ENDPOINT, KEY, configured_provider, voice_inputs
 
 CUSTOM_ENDPOINT = "https://contoso-speech.cognitiveservices.azure.com"
@@ -89,7 +90,7 @@ def test_the_key_keeps_working_beside_entra(entra_backend):
 )
 def test_a_bad_token_is_401_and_the_token_is_in_no_message(entra_backend, mint, reason):
     credential = MintedCredential(entra_backend, **mint)
-    with bearer_client(credential) as client, pytest.raises(CustomVoiceError) as raised:
+    with bearer_client(credential) as client, pytest.raises(CustomVoiceApiError) as raised:
         client.get(PERSONAL_VOICE, "Jessica")
     assert (raised.value.status, raised.value.code) == (401, "Unauthorized")
     assert reason in raised.value.message
@@ -99,7 +100,7 @@ def test_a_bad_token_is_401_and_the_token_is_in_no_message(entra_backend, mint, 
 def test_a_token_of_another_tenant_is_401(entra_backend):
     stranger = CustomVoiceBackend()
     stranger.enable_entra()
-    with bearer_client(MintedCredential(stranger)) as client, pytest.raises(CustomVoiceError) as raised:
+    with bearer_client(MintedCredential(stranger)) as client, pytest.raises(CustomVoiceApiError) as raised:
         client.get(PERSONAL_VOICE, "Jessica")
     assert raised.value.status == 401
 
@@ -109,7 +110,7 @@ def test_a_speech_user_reads_but_may_not_create(entra_backend):
     with bearer_client(MintedCredential(entra_backend, roles=[SPEECH_USER])) as client:
         assert (client.get(PERSONAL_VOICE, "Existing") or {}).get("id") == "Existing"
         assert [voice["id"] for voice in client.list(PERSONAL_VOICE)] == ["Existing"]
-        with pytest.raises(CustomVoiceError) as raised:
+        with pytest.raises(CustomVoiceApiError) as raised:
             client.create_personal_voice("Jessica", VOICE_BODY)
     assert (raised.value.status, raised.value.code) == (403, "Forbidden")
     assert SPEECH_CONTRIBUTOR in raised.value.message
@@ -122,7 +123,7 @@ def test_the_regional_endpoint_refuses_tokens():
     with (
         mock_custom_voice(ENDPOINT, backend=backend),
         bearer_client(MintedCredential(backend), ENDPOINT) as client,
-        pytest.raises(CustomVoiceError) as raised,
+        pytest.raises(CustomVoiceApiError) as raised,
     ):
         client.get(PERSONAL_VOICE, "Jessica")
     assert raised.value.status == 401
@@ -134,7 +135,7 @@ def test_a_credential_that_gives_no_token_is_a_clear_error(entra_backend):
         def get_token(self, *scopes: str, **options: Any) -> AccessToken:
             raise ClientAuthenticationError("ManagedIdentityCredential: no identity assigned")
 
-    with bearer_client(Unavailable()) as client, pytest.raises(CustomVoiceError) as raised:
+    with bearer_client(Unavailable()) as client, pytest.raises(ConfigError) as raised:
         client.get(PERSONAL_VOICE, "Jessica")
     assert "Microsoft Entra ID gave no token" in str(raised.value)
     assert "no identity assigned" in str(raised.value)
@@ -164,9 +165,9 @@ def recorded_credentials(monkeypatch) -> list[dict[str, Any]]:
     return built
 
 
-def settings(**config: str) -> ProviderSettings:
+def settings(**config: str) -> SpeechSettings:
     raw = {f"personal-voice:{name}": value for name, value in config.items()}
-    return ProviderSettings.load(Config(raw, "personal-voice"), environ={})
+    return SpeechSettings.load(Config(raw, "personal-voice"), environ={})
 
 
 def test_the_key_is_the_default(recorded_credentials):
@@ -193,7 +194,7 @@ def test_entra_client_id_selects_a_user_assigned_identity(recorded_credentials):
 
 
 def test_an_unknown_authentication_is_refused():
-    with pytest.raises(CustomVoiceError, match="config authentication is 'aad'; use 'key'"):
+    with pytest.raises(ConfigError, match="config authentication is 'aad'; use 'key'"):
         settings(authentication="aad")
 
 
@@ -278,6 +279,6 @@ def test_default_azure_credential_creates_a_voice_through_the_provider(managed_i
 
 def test_entra_client_id_reaches_the_managed_identity_endpoint(managed_identity_server):
     provider = configured_provider(authentication="entra", speechKey="", entraClientId=READER_CLIENT_ID)
-    with pytest.raises(CustomVoiceError) as raised:
+    with pytest.raises(CustomVoiceApiError) as raised:
         provider.create(voice_inputs(endpoint=managed_identity_server.url))
     assert (raised.value.status, raised.value.code) == (403, "Forbidden")

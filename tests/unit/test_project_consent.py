@@ -9,9 +9,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from emulator import CustomVoiceBackend, mock_custom_voice
 from provider.consent import ConsentProvider
-from provider.errors import CustomVoiceError
-from provider.lifecycle import ResourceConflict, ResourceFailed
+from provider.errors import Refused
 from provider.project import ProjectProvider
+from provider.speech.adoption import ResourceConflict, ResourceFailed
+from provider.speech.errors import CustomVoiceApiError
 from tests.conftest import ENDPOINT, KEY, SAS, SAS_SIGNATURE
 
 RECORDING_URL = "https://contoso.blob.core.windows.net/consents/jessica.wav"
@@ -97,7 +98,7 @@ def test_a_project_still_holding_what_the_stack_does_not_manage_is_kept(service)
     provider = configured(ProjectProvider())
     provider.create(project_inputs())
     service.add_consent("someone-elses", "proj")
-    with pytest.raises(CustomVoiceError, match="still holds consent 'someone-elses'.*forceDelete"):
+    with pytest.raises(Refused, match="still holds consent 'someone-elses'.*forceDelete"):
         provider.delete("proj", project_inputs())
     assert [c["id"] for c in service.list_consents()] == ["someone-elses"]
     assert not [r for r in service.requests if r.method == "DELETE"]
@@ -160,6 +161,6 @@ def test_a_failed_consent_names_the_reason_and_is_deleted(service):
 
 
 def test_consent_in_a_missing_project_is_refused_by_the_service(service):
-    with pytest.raises(CustomVoiceError) as caught:
+    with pytest.raises(CustomVoiceApiError) as caught:
         configured(ConsentProvider()).create(consent_inputs())
     assert caught.value.status == 400 and SAS_SIGNATURE not in str(caught.value)

@@ -5,9 +5,10 @@ from typing import Any
 
 import pytest
 
-from provider.errors import CustomVoiceError
-from provider.lifecycle import ResourceConflict, ResourceFailed
-from provider.polling import PollTimeout
+from provider.errors import ConfigError
+from provider.speech.adoption import ResourceConflict, ResourceFailed
+from provider.speech.errors import CustomVoiceApiError
+from provider.speech.polling import PollTimeout
 from tests.conftest import CONTAINER, ENDPOINT, KEY, SAS, SAS_SIGNATURE, configured_provider, voice_inputs
 
 
@@ -50,7 +51,7 @@ def test_server_errors_until_retries_run_out_fail_with_the_status_and_create_not
         {"error": {"code": "ServiceUnavailable", "message": "try later"}},
     )
     backend.inject_faults("GET", r".*/personalvoices/Jessica", [unavailable] * 3)
-    with pytest.raises(CustomVoiceError) as caught:
+    with pytest.raises(CustomVoiceApiError) as caught:
         provider.create(voice_inputs())
     assert caught.value.status == 503 and caught.value.code == "ServiceUnavailable"
     assert len([r for r in backend.requests if r.method == "GET"]) == 3
@@ -89,7 +90,7 @@ def test_ids_differing_only_in_case_are_different_voices(backend, provider):
 
 
 def test_a_missing_project_is_reported_by_the_service(backend, provider):
-    with pytest.raises(CustomVoiceError) as caught:
+    with pytest.raises(CustomVoiceApiError) as caught:
         provider.create(voice_inputs(projectId="nope"))
     assert caught.value.status in (400, 404)
     assert "nope" in str(caught.value)
@@ -97,7 +98,7 @@ def test_a_missing_project_is_reported_by_the_service(backend, provider):
 
 def test_a_wrong_key_is_a_401_whose_message_holds_no_key(backend):
     provider = configured_provider(speechKey="ffffffffffffffffffffffffffffffff")
-    with pytest.raises(CustomVoiceError) as caught:
+    with pytest.raises(CustomVoiceApiError) as caught:
         provider.create(voice_inputs())
     assert caught.value.status == 401
     assert "ffffffffffffffff" not in str(caught.value) and KEY not in str(caught.value)
@@ -106,7 +107,7 @@ def test_a_wrong_key_is_a_401_whose_message_holds_no_key(backend):
 def test_no_key_at_all_is_a_clear_error_before_any_request(backend, monkeypatch):
     monkeypatch.delenv("AZURE_SPEECH_KEY", raising=False)
     provider = configured_provider(speechKey="")
-    with pytest.raises(CustomVoiceError, match="pulumi config set --secret speechKey"):
+    with pytest.raises(ConfigError, match="pulumi config set --secret speechKey"):
         provider.create(voice_inputs())
     assert backend.requests == []
 
@@ -120,7 +121,7 @@ def test_the_key_can_come_from_the_environment(backend, monkeypatch):
 def test_a_sas_echoed_in_an_error_is_redacted(backend, provider):
     echo = {"error": {"code": "BadArgument", "message": f"cannot list {CONTAINER}?{SAS}"}}
     backend.inject_faults("PUT", r".*/personalvoices/.*", [(400, {}, echo)])
-    with pytest.raises(CustomVoiceError) as caught:
+    with pytest.raises(CustomVoiceApiError) as caught:
         provider.create(voice_inputs())
     assert SAS_SIGNATURE not in str(caught.value)
     assert CONTAINER in str(caught.value)
@@ -206,5 +207,5 @@ def test_a_configured_provider_pickles_without_its_settings(provider):
     ],
 )
 def test_bad_timing_config_is_refused_naming_the_key(config, message):
-    with pytest.raises(CustomVoiceError, match=message):
+    with pytest.raises(ConfigError, match=message):
         configured_provider(**config)

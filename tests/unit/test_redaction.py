@@ -1,5 +1,5 @@
-from provider.errors import CustomVoiceError
 from provider.redaction import redact, register_secret, strip_query
+from provider.speech.errors import CustomVoiceApiError
 
 
 def test_sas_signature_is_redacted_wherever_it_appears():
@@ -18,7 +18,7 @@ def test_bearer_tokens_are_redacted():
 
 
 def test_error_messages_are_redacted_on_construction():
-    error = CustomVoiceError("cannot read https://a/c?sig=secretsig123", status=400, code="BadRequest")
+    error = CustomVoiceApiError("cannot read https://a/c?sig=secretsig123", status=400, code="BadRequest")
     assert "secretsig123" not in str(error)
     assert "HTTP 400" in str(error) and "BadRequest" in str(error)
 

@@ -10,11 +10,12 @@ from pulumi.runtime import rpc
 
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import PERMISSIONS, ContainerSasProvider, renewal_due
+from provider.errors import ConfigError
 from provider.hashing import file_sha256
 from provider.prompt_audio import PromptAudioProvider, PromptFile, content_sha256
 from provider.redaction import redact
-from provider.storage_client import StorageError, account_name
-from provider.storage_settings import StorageSettings
+from provider.storage.client import account_name
+from provider.storage.settings import StorageSettings
 from tests.audio import write_wav
 
 ACCOUNT_URL = "https://contoso.blob.core.windows.net"
@@ -246,7 +247,7 @@ def test_signing_needs_the_storage_key(monkeypatch):
     monkeypatch.delenv("AZURE_STORAGE_KEY", raising=False)
     provider = ContainerSasProvider()
     provider.configure(ConfigureRequest(Config({}, "personal-voice")))
-    with pytest.raises(StorageError, match="pulumi config set --secret storageAccountKey"):
+    with pytest.raises(ConfigError, match="pulumi config set --secret storageAccountKey"):
         provider.create(provider.check({}, sas_inputs()).inputs)
 
 

@@ -1,47 +1,34 @@
-"""What every Custom Voice dynamic provider shares: settings, diff, create-or-adopt, read,
-update and delete. Each resource says which inputs it has and how its create is sent."""
+"""What every Custom Voice dynamic provider shares: create-or-adopt, read, update and
+delete, on the shared base provider. Each resource says which inputs it has and how its create
+is sent."""
 
 from typing import Any, ClassVar
 
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from provider.client import DEFAULT_API_VERSION, CustomVoiceClient, ResourceKind
-from provider.diffing import DiffRules
-from provider.inputs import blank_as_none, lookup, normalise_endpoint, top_level
-from provider.lifecycle import create_or_adopt
+from provider.base import DynamicProvider
+from provider.inputs import blank_as_none, lookup, normalise_endpoint
 from provider.redaction import register_sas
-from provider.settings import ProviderSettings
+from provider.speech.adoption import create_or_adopt
+from provider.speech.client import DEFAULT_API_VERSION, CustomVoiceClient, ResourceKind
+from provider.speech.settings import SpeechSettings
 from provider.validation import Problem
 
 
-class CustomVoiceResourceProvider(ResourceProvider):
-    """Holds no state of its own until `configure()` runs in the provider host, so what
-    gets pickled into state is only a reference to the subclass."""
-
+class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
+    settings_type = SpeechSettings
     kind: ClassVar[ResourceKind]
     id_input: ClassVar[str]
     input_keys: ClassVar[tuple[str, ...]]
     service_output_keys: ClassVar[tuple[str, ...]]
-    diff_rules: ClassVar[DiffRules]
     long_running: ClassVar[bool]
     # Fields the service echoes back, compared when adopting an existing resource.
     adoption_fields: ClassVar[tuple[str, ...]]
 
-    def configure(self, req: ConfigureRequest) -> None:
-        self._settings = ProviderSettings.load(req.config)
-
     # -- to be provided by each resource -----------------------------------------------
 
-    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    def normalise_fields(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        """`normalise`, once the endpoint has its one spelling."""
         raise NotImplementedError
 
     def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
@@ -55,28 +42,16 @@ class CustomVoiceResourceProvider(ResourceProvider):
 
     # -- the provider protocol -----------------------------------------------------------
 
-    def __getstate__(self) -> dict[str, Any]:
-        # Settings hold credentials and belong to the host process: never pickle them.
-        return {}
+    def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        # One spelling per endpoint, so that a change of spelling alone is no change.
+        return self.normalise_fields({**news, "endpoint": normalise_endpoint(news.get("endpoint"))})
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        inputs, problems = self.normalise({**news, "endpoint": normalise_endpoint(news.get("endpoint"))})
-        problems += self.settings.endpoint_problems(inputs.get("endpoint"))
-        return CheckResult(inputs, [CheckFailure(p.field, p.reason) for p in problems])
+    def settings_problems(self, inputs: dict[str, Any]) -> list[Problem]:
+        return self.settings.endpoint_problems(inputs.get("endpoint"))
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replacing = self.diff_rules.replacing_changes(olds, news)
-        changes = top_level(replacing + self.diff_rules.in_place_changes(olds, news))
-        # The old resource goes first whenever the id stays: even at an endpoint spelled
-        # otherwise, it may be the same Speech resource, whose create would adopt the old
-        # resource and whose delete would then remove it.
-        same_id = olds.get(self.id_input) == news.get(self.id_input)
-        return DiffResult(
-            changes=bool(changes),
-            replaces=top_level(replacing),
-            stables=[] if replacing else ["createdDateTime"],
-            delete_before_replace=bool(replacing) and same_id,
-        )
+    def identity(self) -> tuple[str, ...]:
+        # Even at an endpoint spelled otherwise, the same id may be the same resource.
+        return (self.id_input,)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         resource_id = props[self.id_input]
@@ -109,12 +84,6 @@ class CustomVoiceResourceProvider(ResourceProvider):
             client.delete(self.kind, props.get(self.id_input) or id_, self.delete_params(props))
 
     # -- shared helpers ------------------------------------------------------------------
-
-    @property
-    def settings(self) -> ProviderSettings:
-        """As `configure()` loaded them (the host configures before any other call)."""
-        settings: ProviderSettings | None = getattr(self, "_settings", None)
-        return settings or ProviderSettings.load(None)
 
     def client(self, props: dict[str, Any]) -> CustomVoiceClient:
         self.register_sas_signatures(props)

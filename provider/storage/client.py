@@ -9,19 +9,15 @@ from azure.core.credentials import AzureNamedKeyCredential
 from azure.core.exceptions import AzureError, HttpResponseError
 from azure.storage.blob import ContainerClient, ExponentialRetry
 
-from provider.redaction import redact
+from provider.errors import ServiceError
 from provider.validation import is_loopback
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 60
 
 
-class StorageError(Exception):
-    """A storage call failed, or could not be made. Its text is safe to show."""
-
-    def __init__(self, message: str) -> None:
-        self.message = redact(message)
-        super().__init__(self.message)
+class StorageError(ServiceError):
+    """A storage call failed, or could not be made."""
 
 
 def account_name(account_url: str) -> str:

@@ -5,7 +5,7 @@ import requests
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ClientAuthenticationError
 
-from provider.errors import CustomVoiceError
+from provider.errors import ConfigError
 from provider.redaction import register_secret
 
 COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
@@ -40,7 +40,7 @@ class BearerTokenAuth(requests.auth.AuthBase):
         try:
             token = self._credential.get_token(self._scope).token
         except ClientAuthenticationError as error:
-            raise CustomVoiceError(
+            raise ConfigError(
                 f"Microsoft Entra ID gave no token for {self._scope}: {error.message}. "
                 "Check the identity the provider runs as (managed identity, workload identity, "
                 "AZURE_* environment variables or `az login`)"

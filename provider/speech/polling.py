@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from provider.errors import CustomVoiceError
+from provider.errors import ServiceError
 
 TERMINAL_STATUSES = frozenset({"Succeeded", "Failed"})
 
 
-class PollTimeout(CustomVoiceError):
+class PollTimeout(ServiceError):
     """The resource did not reach a terminal status in the time allowed."""
 
 
-class ResourceVanished(CustomVoiceError):
+class ResourceVanished(ServiceError):
     """The resource disappeared while it was being waited on."""
 
 

@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the API clients: a requests Session with retries and auth (see `provider.auth`)."""
+"""HTTP plumbing shared by the API clients: a requests Session with retries and auth (see `provider.speech.auth`)."""
 
 from collections.abc import Collection
 from typing import Any

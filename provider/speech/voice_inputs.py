@@ -35,33 +35,24 @@ SERVICE_OUTPUT_KEYS = ("speakerProfileId", "status", "createdDateTime", "lastAct
 def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """The inputs as they will be stored, and every problem with them."""
     inputs = {key: news.get(key) for key in INPUT_KEYS if news.get(key) is not None}
-    problems: list[Problem] = []
-
-    def check(field: str, found: list[Problem]) -> None:
-        if not is_unknown(lookup(inputs, field)):
-            problems.extend(found)
-
-    check("endpoint", check_endpoint("endpoint", inputs.get("endpoint")))
+    problems = check_endpoint("endpoint", inputs.get("endpoint"))
     for field in ("voiceId", "projectId", "consentId"):
-        check(field, check_id(field, inputs.get(field)))
+        problems += check_id(field, inputs.get(field))
     for field in ("description", "displayName", "apiVersion", "promptAudioSha256"):
-        check(field, check_optional_text(field, inputs.get(field)))
+        problems += check_optional_text(field, inputs.get(field))
 
     audios = inputs.get("audios")
-    if is_unknown(audios):
-        return inputs, problems
     if not isinstance(audios, dict):
         problems.append(Problem("audios", "is required: {containerUrl, prefix?, extensions}"))
         return inputs, problems
     audios = {key: audios[key] for key in ("containerUrl", "prefix", "extensions") if audios.get(key) is not None}
-    check("audios.containerUrl", check_url("audios.containerUrl", audios.get("containerUrl"), allow_query=True))
-    check("audios.prefix", check_optional_text("audios.prefix", audios.get("prefix")))
+    problems += check_url("audios.containerUrl", audios.get("containerUrl"), allow_query=True)
+    problems += check_optional_text("audios.prefix", audios.get("prefix"))
     extensions = audios.get("extensions")
-    if not is_unknown(extensions):
-        extension_problems = check_extensions("audios.extensions", extensions)
-        problems.extend(extension_problems)
-        if not extension_problems and isinstance(extensions, list):
-            audios["extensions"] = sorted({normalise_extension(e) for e in extensions if not is_unknown(e)})
+    extension_problems = check_extensions("audios.extensions", extensions)
+    problems += extension_problems
+    if not extension_problems and isinstance(extensions, list) and not any(is_unknown(e) for e in extensions):
+        audios["extensions"] = sorted({normalise_extension(e) for e in extensions})
     inputs["audios"] = audios
     return inputs, problems
 

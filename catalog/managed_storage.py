@@ -5,7 +5,7 @@ from pathlib import Path, PurePosixPath
 
 import pulumi
 
-from catalog.model import StorageSpec, VoiceSpec
+from catalog.specs import StorageSpec, VoiceSpec
 from provider.blob_container import BlobContainer, BlobContainerArgs
 from provider.container_sas import ContainerSas, ContainerSasArgs
 from provider.hashing import file_sha256

@@ -1,5 +1,4 @@
-"""Input rules of the storage resources, checked before any request; each problem names its
-field, and a value still unknown during preview is not judged."""
+"""Input rules of the storage resources, checked before any request; each problem names its field."""
 
 import math
 import re
@@ -17,8 +16,6 @@ CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 def check_account_url(field: str, value: Any) -> list[Problem]:
     """https://{account}.blob.core.windows.net (or another https host), or a local emulator's
     path-style http://127.0.0.1:{port}/{account}."""
-    if is_unknown(value):
-        return []
     problems = check_url(field, value, allow_query=False)
     if problems:
         return problems
@@ -33,8 +30,6 @@ def check_account_url(field: str, value: Any) -> list[Problem]:
 
 
 def check_container_name(field: str, value: Any) -> list[Problem]:
-    if is_unknown(value):
-        return []
     if not isinstance(value, str) or not CONTAINER_NAME.match(value):
         return [
             Problem(

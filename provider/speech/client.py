@@ -7,10 +7,10 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from provider.errors import CustomVoiceError
-from provider.polling import PollSettings, StatusPoller
 from provider.redaction import redact
-from provider.transport import build_session, json_or_empty
+from provider.speech.errors import CustomVoiceApiError
+from provider.speech.polling import PollSettings, StatusPoller
+from provider.speech.transport import build_session, json_or_empty
 
 DEFAULT_API_VERSION = "2026-01-01"
 # The seed document's version, whose create is `POST /personalvoices` with the id in the body.
@@ -151,9 +151,9 @@ class CustomVoiceClient:
             )
         except requests.RequestException as exc:
             # `from None`: the chained exception's text may hold what `redact` is for.
-            raise CustomVoiceError(f"{action} failed: {type(exc).__name__}: {redact(str(exc))}") from None
+            raise CustomVoiceApiError(f"{action} failed: {type(exc).__name__}: {redact(str(exc))}") from None
         if response.status_code not in accept:
-            raise CustomVoiceError.from_response(response, action)
+            raise CustomVoiceApiError.from_response(response, action)
         return response
 
     def _get_or_none(self, path: str, action: str) -> dict[str, Any] | None:
@@ -170,7 +170,7 @@ class CustomVoiceClient:
             if not next_link:
                 return
             if _origin(next_link) != _origin(self.endpoint):
-                raise CustomVoiceError(f"{action}: the service sent a nextLink to another host; not following it")
+                raise CustomVoiceApiError(f"{action}: the service sent a nextLink to another host; not following it")
             page = json_or_empty(self._request("GET", next_link, action))
 
 

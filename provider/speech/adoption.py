@@ -9,18 +9,19 @@ then polled to its end, and a Failed resource is deleted, so none is left behind
 from collections.abc import Callable
 from typing import Any
 
-from provider.client import CustomVoiceClient, ResourceKind
-from provider.errors import CustomVoiceError
+from provider.errors import Refused, ServiceError
+from provider.speech.client import CustomVoiceClient, ResourceKind
+from provider.speech.errors import CustomVoiceApiError
 
 # What the service may answer when the id is taken; the spec does not say which.
 _ID_TAKEN_STATUSES = (400, 409)
 
 
-class ResourceFailed(CustomVoiceError):
+class ResourceFailed(ServiceError):
     """The service finished the resource with status Failed."""
 
 
-class ResourceConflict(CustomVoiceError):
+class ResourceConflict(Refused):
     """A resource with the declared id exists in the service but is not the declared one."""
 
 
@@ -44,7 +45,7 @@ def create_or_adopt(
         failed = f"{kind.label.capitalize()} {resource_id!r} failed: {reason}."
         try:
             client.delete(kind, resource_id)
-        except CustomVoiceError as error:
+        except CustomVoiceApiError as error:
             raise ResourceFailed(
                 f"{failed} Deleting the failed {kind.label} failed too ({error}); delete it in the service, "
                 "then run `pulumi up` again"
@@ -62,7 +63,7 @@ def _create_unless_present(
         return False, existing
     try:
         return True, send_create()
-    except CustomVoiceError as error:
+    except CustomVoiceApiError as error:
         # Another run created it between our look and our create.
         existing = client.get(kind, resource_id) if error.status in _ID_TAKEN_STATUSES else None
         if existing is None:

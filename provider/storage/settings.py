@@ -9,9 +9,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from provider.config import ConfigSource, StackConfig
+from provider.errors import ConfigError
 from provider.redaction import register_secret
-from provider.settings import CONFIG_NAMESPACE, ConfigSource
-from provider.storage_client import StorageError
 
 STORAGE_KEY_CONFIG = "storageAccountKey"
 STORAGE_KEY_ENVIRONMENT_VARIABLE = "AZURE_STORAGE_KEY"
@@ -22,15 +22,14 @@ class StorageSettings:
     account_key: str | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, config: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "StorageSettings":
-        configured = config.get(f"{CONFIG_NAMESPACE}:{STORAGE_KEY_CONFIG}") if config is not None else None
-        key = configured or environ.get(STORAGE_KEY_ENVIRONMENT_VARIABLE) or None
+    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "StorageSettings":
+        key = StackConfig(source).get(STORAGE_KEY_CONFIG) or environ.get(STORAGE_KEY_ENVIRONMENT_VARIABLE) or None
         register_secret(key)
         return cls(account_key=key)
 
     def require_key(self) -> str:
         if not self.account_key:
-            raise StorageError(
+            raise ConfigError(
                 "No storage account key: set it with "
                 f"`pulumi config set --secret {STORAGE_KEY_CONFIG} <key>` "
                 f"or in the {STORAGE_KEY_ENVIRONMENT_VARIABLE} environment variable"

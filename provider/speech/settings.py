@@ -1,0 +1,91 @@
+"""What the Custom Voice providers need beyond resource inputs: credentials and timing knobs.
+
+They come from stack config (handed to `configure()` already decrypted) or from the
+environment, and live only in the provider host process: nothing here is pickled into
+state.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import requests
+from azure.core.credentials import TokenCredential
+
+from provider.config import ConfigSource, StackConfig
+from provider.errors import ConfigError
+from provider.redaction import register_secret
+from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
+from provider.speech.polling import PollSettings
+from provider.validation import Problem, check_entra_endpoint
+
+KEY_CONFIG = "speechKey"
+KEY_ENVIRONMENT_VARIABLE = "AZURE_SPEECH_KEY"
+AUTHENTICATION_CONFIG = "authentication"
+KEY_AUTHENTICATION = "key"
+ENTRA_AUTHENTICATION = "entra"
+ENTRA_CLIENT_ID_CONFIG = "entraClientId"
+AUTHENTICATIONS = {KEY_AUTHENTICATION: "the Speech key", ENTRA_AUTHENTICATION: "Microsoft Entra ID"}
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    speech_key: str | None = field(default=None, repr=False)
+    authentication: str = KEY_AUTHENTICATION
+    # A user-assigned managed identity's (or a workload identity's) client id.
+    entra_client_id: str | None = None
+    create_timeout_seconds: float = 600.0
+    poll_interval_seconds: float = 1.0
+    retries: int = 4
+    backoff_factor: float = 0.5
+
+    @classmethod
+    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "SpeechSettings":
+        config = StackConfig(source)
+        key = config.get(KEY_CONFIG) or environ.get(KEY_ENVIRONMENT_VARIABLE) or None
+        register_secret(key)
+        defaults = cls()
+        return cls(
+            speech_key=key,
+            authentication=config.choice(AUTHENTICATION_CONFIG, KEY_AUTHENTICATION, AUTHENTICATIONS),
+            entra_client_id=config.get(ENTRA_CLIENT_ID_CONFIG),
+            create_timeout_seconds=config.number("createTimeoutSeconds", defaults.create_timeout_seconds, above=0),
+            # Above 0: an interval of 0 would poll in a busy loop until the timeout.
+            poll_interval_seconds=config.number("pollIntervalSeconds", defaults.poll_interval_seconds, above=0),
+            retries=int(config.number("httpRetries", defaults.retries, at_least=0, at_most=20)),
+            backoff_factor=config.number("retryBackoffSeconds", defaults.backoff_factor, at_least=0, at_most=60),
+        )
+
+    def auth(self) -> requests.auth.AuthBase:
+        if self.authentication == ENTRA_AUTHENTICATION:
+            return BearerTokenAuth(self._entra_credential)
+        if not self.speech_key:
+            raise ConfigError(
+                f"No Speech key: set it with `pulumi config set --secret {KEY_CONFIG} <key>` "
+                f"or in the {KEY_ENVIRONMENT_VARIABLE} environment variable"
+            )
+        return SubscriptionKeyAuth(self.speech_key)
+
+    def endpoint_problems(self, endpoint: object) -> list[Problem]:
+        """What the authentication method asks of a resource's endpoint, checked before any request."""
+        if self.authentication == ENTRA_AUTHENTICATION:
+            return check_entra_endpoint("endpoint", endpoint)
+        return []
+
+    @cached_property
+    def _entra_credential(self) -> TokenCredential:
+        # Built on first use, so only in the provider host, and once there: the credential
+        # caches its tokens. Imported here as azure.identity is slow to import and only Entra
+        # stacks need it.
+        from azure.identity import DefaultAzureCredential
+
+        client_id = {"managed_identity_client_id": self.entra_client_id} if self.entra_client_id else {}
+        return DefaultAzureCredential(exclude_interactive_browser_credential=True, **client_id)
+
+    def poll(self) -> PollSettings:
+        return PollSettings(
+            timeout_seconds=self.create_timeout_seconds,
+            initial_interval=self.poll_interval_seconds,
+            max_interval=max(10.0, self.poll_interval_seconds),
+        )

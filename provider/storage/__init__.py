@@ -1,0 +1,2 @@
+"""The Blob Storage family: what the prompt audio resources share (`base`, `client`, `settings`,
+`inputs`)."""

@@ -1,0 +1,17 @@
+"""What every storage dynamic provider shares, on the shared base provider: the account key
+from `configure()`, and a client for a container."""
+
+from typing import Any
+
+from azure.storage.blob import ContainerClient
+
+from provider.base import DynamicProvider
+from provider.storage.client import container_client
+from provider.storage.settings import StorageSettings
+
+
+class StorageResourceProvider(DynamicProvider[StorageSettings]):
+    settings_type = StorageSettings
+
+    def container(self, props: dict[str, Any]) -> ContainerClient:
+        return container_client(props["accountUrl"], props["containerName"], self.settings.require_key())
