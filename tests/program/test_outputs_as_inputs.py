@@ -4,10 +4,10 @@ are unknown, and the provider's check must judge only what is known."""
 import pulumi
 import pytest
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
 
 from provider.inputs import is_unknown
 from provider.project import Project, ProjectArgs, ProjectProvider
+from tests.program.recording import RecordingMonitor
 
 ENDPOINT = "http://127.0.0.1:8765"
 PROJECT = "pulumi-python:dynamic/customvoice:Project"
@@ -21,16 +21,6 @@ class PreviewMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return {}
-
-
-class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks):
-        super().__init__(mocks)
-        self.requests = []
-
-    def RegisterResource(self, request):
-        self.requests.append(request)
-        return super().RegisterResource(request)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from pathlib import Path
 import pulumi
 import pytest
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
+
+from tests.program.recording import RecordingMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
 VOICE = "pulumi-python:dynamic/customvoice:PersonalVoice"
@@ -34,24 +35,6 @@ class Mocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return {}
-
-
-class RecordingMonitor(MockMonitor):
-    """Keeps each registration request, to see what the engine would be told."""
-
-    def __init__(self, mocks):
-        super().__init__(mocks)
-        self.requests = []
-
-    def RegisterResource(self, request):
-        self.requests.append(request)
-        return super().RegisterResource(request)
-
-    def of_type(self, type_):
-        return {r.name: r for r in self.requests if r.type == type_}
-
-    def urn_of(self, type_, name):
-        return next(urn for urn, r in self.resources.items() if urn.endswith(f"{type_}::{name}"))
 
 
 @pytest.fixture
