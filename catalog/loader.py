@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from catalog.audio_files import wav_problem
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
 from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
+from provider.speech.voice_inputs import CREATE_REQUESTS, SEED_API_VERSION, SEED_DOCUMENT_POST
 from provider.storage.inputs import check_container_name
 from provider.validation import check_extensions, check_id, check_url, normalise_extension
 
@@ -37,6 +38,7 @@ VOICE_KEYS = {
     "projectId": True,
     "consentId": True,
     "apiVersion": False,
+    "createRequest": False,
     "audios": True,
     "description": False,
     "displayName": False,
@@ -235,13 +237,22 @@ class _Checker:
             if isinstance(container_url, str):
                 self.url_without_query((*audios_path, "containerUrl"), container_url)
             files = self.prompt_files((*audios_path, "files"), audios.get("files"), extensions)
-            if files:
+            if files and storage is not None:
                 self.own_prefix((*audios_path, "prefix"), audios.get("prefix"))
+            elif files and audios.get("prefix") is not None:
+                self.problem(
+                    (*audios_path, "prefix"),
+                    "is a folder of the stack's storage container; without a storage section the files "
+                    "are sent with the voice's create",
+                )
             if (container_url is None) == (not files):
                 self.problem(audios_path, "give exactly one of containerUrl (audio already in a container) and files")
-            elif files and storage is None:
-                self.problem((*audios_path, "files"), "uploading files needs a top-level storage section")
             prefix = audios.get("prefix")
+        create_request = entry.get("createRequest")
+        if create_request is not None:
+            self.create_request(
+                (*path, "createRequest"), create_request, entry, sends_files=bool(files) and storage is None
+            )
         return VoiceSpec(
             id=str(entry.get("id")),
             name=entry.get("name"),
@@ -254,7 +265,20 @@ class _Checker:
             description=entry.get("description"),
             display_name=entry.get("displayName"),
             api_version=entry.get("apiVersion"),
+            create_request=create_request,
         )
+
+    def create_request(self, path: Path_, value: Any, entry: dict[str, Any], *, sends_files: bool) -> None:
+        """The seed document's create form, which no published spec has, only where asked for
+        and only as the seed shows it: api-version 2023-12-01-preview, audio in a container."""
+        if value not in CREATE_REQUESTS:
+            self.problem(path, f"must be one of {', '.join(CREATE_REQUESTS)}")
+        elif value == SEED_DOCUMENT_POST and entry.get("apiVersion") != SEED_API_VERSION:
+            self.problem(
+                path, f"{SEED_DOCUMENT_POST} is the seed document's form: it needs apiVersion {SEED_API_VERSION}"
+            )
+        elif value == SEED_DOCUMENT_POST and sends_files:
+            self.problem(path, f"{SEED_DOCUMENT_POST} takes audio in a container, not files sent with the create")
 
     def extensions(self, path: Path_, value: Any) -> tuple[str, ...]:
         if value is None:

@@ -1,15 +1,15 @@
 """The stack-managed blob container: prompt audio uploaded per voice, and the SAS the voices
 read it with."""
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pulumi
 
 from catalog.specs import StorageSpec, VoiceSpec
 from provider.blob_container import BlobContainer, BlobContainerArgs
 from provider.container_sas import ContainerSas, ContainerSasArgs
-from provider.hashing import file_sha256
-from provider.prompt_audio import PromptAudio, PromptAudioArgs, PromptFile, content_sha256
+from provider.prompt_audio import PromptAudio, PromptAudioArgs
+from provider.prompt_files import PromptFile, content_sha256
 
 
 class ManagedStorage:
@@ -35,11 +35,7 @@ class ManagedStorage:
     def upload(self, voice: VoiceSpec) -> tuple[PromptAudio, str]:
         """The voice's prompt audio resource, and the digest of its content, known at preview
         (an output would be unknown whenever the upload changes)."""
-        files = [
-            # Paths stay relative to the project root, so state is the same on every machine.
-            PromptFile(name=PurePosixPath(path).name, path=path, sha256=file_sha256(self._project_root / path))
-            for path in voice.files
-        ]
+        files = [PromptFile.in_project(path, self._project_root) for path in voice.files]
         uploaded = PromptAudio(
             f"{voice.resource_name}-prompt-audio",
             PromptAudioArgs(

@@ -40,8 +40,8 @@ class VoiceSpec:
     project_id: str
     consent_id: str
     extensions: tuple[str, ...]
-    # Either prompt audio already in a container, or local files the stack uploads to its
-    # storage container under `prefix`.
+    # Either prompt audio already in a container, or local files: uploaded to the stack's
+    # storage container under `prefix` when the catalog has one, else sent with the create.
     container_url: str | None = None
     files: tuple[str, ...] = ()
     prefix: str | None = None
@@ -49,8 +49,10 @@ class VoiceSpec:
     display_name: str | None = None
     # The Pulumi resource name: keeping it while the id changes makes the change a replacement.
     name: str | None = None
-    # Overrides the stack's apiVersion for this voice (e.g. the seed's POST form).
+    # Overrides the stack's apiVersion for this voice.
     api_version: str | None = None
+    # "seed-document-post": the seed document's create form, in no published spec.
+    create_request: str | None = None
 
     @property
     def resource_name(self) -> str:

@@ -6,15 +6,17 @@ deletes correctly.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pulumi
 
 from catalog.managed_storage import ManagedStorage
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
 from provider.consent import Consent, ConsentArgs
+from provider.hashing import file_sha256
 from provider.personal_voice import AudiosArgs, PersonalVoice, PersonalVoiceArgs
 from provider.project import Project, ProjectArgs
+from provider.prompt_files import PromptFile
 from provider.speech.client import DEFAULT_API_VERSION
 
 
@@ -53,7 +55,7 @@ def declare(catalog: Catalog, environment: Environment, project_root: Path) -> S
     consents = {spec.id: _consent(spec, environment, projects[spec.project_id]) for spec in catalog.consents}
     storage = ManagedStorage(catalog.storage, project_root) if catalog.storage else None
     voices = {
-        spec.id: _voice(spec, environment, projects[spec.project_id], consents[spec.consent_id], storage)
+        spec.id: _voice(spec, environment, projects[spec.project_id], consents[spec.consent_id], storage, project_root)
         for spec in catalog.voices
     }
     return StackResources(projects, consents, voices)
@@ -98,15 +100,22 @@ def _voice(
     project: Project,
     consent: Consent,
     storage: ManagedStorage | None,
+    project_root: Path,
 ) -> PersonalVoice:
     depends_on: list[pulumi.Resource] = []
     prompt_audio_sha256 = None
+    audios, audio_files = None, []
     if spec.files and storage is not None:
         uploaded, prompt_audio_sha256 = storage.upload(spec)
-        container_url: pulumi.Input[str] = storage.container_url_with_sas()
+        audios = AudiosArgs(storage.container_url_with_sas(), list(spec.extensions), spec.prefix)
         depends_on.append(uploaded)
+    elif spec.files:
+        # Sent with the create: paths stay relative to the project root, as in state.
+        audio_files = [
+            PromptFile(PurePosixPath(path).name, path, file_sha256(project_root / path)) for path in spec.files
+        ]
     else:
-        container_url = environment.with_sas(str(spec.container_url))
+        audios = AudiosArgs(environment.with_sas(str(spec.container_url)), list(spec.extensions), spec.prefix)
     return PersonalVoice(
         spec.resource_name,
         PersonalVoiceArgs(
@@ -115,10 +124,12 @@ def _voice(
             voice_id=spec.id,
             project_id=project.projectId,
             consent_id=consent.consentId,
-            audios=AudiosArgs(container_url=container_url, prefix=spec.prefix, extensions=list(spec.extensions)),
+            audios=audios,
+            audio_files=audio_files,
             description=spec.description,
             display_name=spec.display_name,
             prompt_audio_sha256=prompt_audio_sha256,
+            create_request=spec.create_request,
         ),
         pulumi.ResourceOptions(
             depends_on=depends_on,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -16,6 +17,7 @@ import yaml
 from emulator.backend import CustomVoiceBackend
 from emulator.errors import ErrorResponse
 from emulator.identity import TOKEN_PATH
+from emulator.models import DEFAULT_BASE_MODELS
 from emulator.prompt_audio_inspector import PromptAudioInspector
 from emulator.server import EmulatorServer
 
@@ -30,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         keys=_keys(args.key, os.environ),
         provisioning_seconds=args.provisioning_seconds,
         audio_inspector=PromptAudioInspector() if args.check_audio else None,
+        base_models=_base_models(parser, args.base_models) if args.base_models else DEFAULT_BASE_MODELS,
+        accept_seed_create_form=args.accept_seed_create_form,
     )
     if args.seed is not None:
         try:
@@ -87,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. Azurite) and fail the voice as the service would (see emulator/service.py)",
     )
     parser.add_argument(
+        "--accept-seed-create-form",
+        action="store_true",
+        help="also take the seed document's create, POST /personalvoices with the id in the body, for "
+        "api-version 2023-12-01-preview (in no published spec, so refused by default, as Azure would)",
+    )
+    parser.add_argument(
+        "--base-models",
+        type=Path,
+        help="JSON file: the list BaseModels_List answers (objects with name, description, releaseDateTime, "
+        "capabilities); default: DragonLatestNeural, PhoenixLatestNeural, PhoenixV2Neural",
+    )
+    parser.add_argument(
         "--port-file", type=Path, help="file to write the listening port to once ready (removed on exit)"
     )
     parser.add_argument(
@@ -102,6 +118,16 @@ def _parser() -> argparse.ArgumentParser:
         "instead of printing it",
     )
     return parser
+
+
+def _base_models(parser: argparse.ArgumentParser, path: Path) -> list[dict[str, Any]]:
+    try:
+        models = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        parser.error(f"--base-models {path}: {error}")
+    if not isinstance(models, list) or not all(isinstance(m, dict) and isinstance(m.get("name"), str) for m in models):
+        parser.error(f"--base-models {path}: must be a JSON list of objects, each with a name")
+    return models
 
 
 def _announce_identity_endpoint(url: str, identity_header: str, header_file: Path | None) -> None:

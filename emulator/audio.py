@@ -14,6 +14,10 @@ from typing import Any
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
+MIN_SECONDS = 5.0
+MAX_SECONDS = 90.0
+SAMPLE_RATES = frozenset({16000, 24000, 44100, 48000})
+
 
 @dataclass(frozen=True)
 class AudioInfo:
@@ -25,6 +29,11 @@ class AudioInfo:
 def inspect_audio(data: bytes) -> AudioInfo | None:
     """The file's format, length and sample rate; None if it is neither WAV nor MP3."""
     return _wav(data) or _mp3(data)
+
+
+def is_usable(info: AudioInfo | None) -> bool:
+    """Prompt audio the service trains on: WAV or MP3, 5 to 90 seconds long, at 16, 24, 44.1 or 48 kHz."""
+    return info is not None and MIN_SECONDS <= info.seconds <= MAX_SECONDS and info.sample_rate in SAMPLE_RATES
 
 
 def _wav(data: bytes) -> AudioInfo | None:

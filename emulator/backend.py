@@ -22,7 +22,7 @@ from emulator.identity import (
     TokenReply,
     identity_error,
 )
-from emulator.models import PERSONAL_VOICE_KIND, RESOURCE_STATUSES, SUCCEEDED
+from emulator.models import DEFAULT_BASE_MODELS, PERSONAL_VOICE_KIND, RESOURCE_STATUSES, SUCCEEDED
 from emulator.recording import RecordedRequest
 from emulator.service import AudioInspector, CustomVoiceService
 
@@ -34,11 +34,16 @@ class CustomVoiceBackend(CustomVoiceService):
         provisioning_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         audio_inspector: AudioInspector | None = None,
+        base_models: Iterable[Mapping[str, Any]] = DEFAULT_BASE_MODELS,
+        accept_seed_create_form: bool = False,
     ) -> None:
+        """`accept_seed_create_form`: also take the seed document's POST /personalvoices (the id
+        in the body), which no published spec has; off, it is refused as Azure would."""
         self._keys = tuple(keys)
         if not self._keys:
             raise ValueError("at least one subscription key is needed")
-        super().__init__(provisioning_seconds, clock, audio_inspector)
+        super().__init__(provisioning_seconds, clock, audio_inspector, base_models)
+        self.accepts_seed_create_form = accept_seed_create_form
         self._faults = FaultQueue()
         self._requests: list[RecordedRequest] = []
         self._entra: EntraTenant | None = None
@@ -132,6 +137,11 @@ class CustomVoiceBackend(CustomVoiceService):
         """The next create of `consent_id` ends Failed with properties.failureReason = `reason`."""
         with self._lock:
             self._pending_consent_failures[consent_id] = reason
+
+    def set_status(self, collection: str, resource_id: str, status: str, failure_reason: str | None = None) -> None:
+        """What happens to a resource in the service after it was created (drift): from now on
+        the consent or personal voice is in `status` (any of the spec's Status values)."""
+        self._force_status(collection, resource_id, status, failure_reason)
 
     def inject_faults(
         self, method: str, path_pattern: str, responses: Iterable[tuple[int, Mapping[str, str], Any]]

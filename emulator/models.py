@@ -17,7 +17,33 @@ SUCCEEDED = "Succeeded"
 FAILED = "Failed"
 RESOURCE_STATUSES = frozenset({NOT_STARTED, RUNNING, SUCCEEDED, FAILED, "Disabling", "Disabled"})
 
+# The failure reasons of a personal voice the emulator can give (the spec's ModelFailureReason).
+INACCESSIBLE_CUSTOMER_STORAGE = "InaccessibleCustomerStorage"
+DATA_NOT_ENOUGH = "DataNotEnough"
+
 PERSONAL_VOICE_KIND = "PersonalVoice"
+# The personal voice base models the service lists (BaseModels_List), as Microsoft documents
+# them for SSML; the release dates are the emulator's.
+DEFAULT_BASE_MODELS: tuple[dict[str, Any], ...] = (
+    {
+        "name": "DragonLatestNeural",
+        "description": "Dragon base model, latest version",
+        "releaseDateTime": "2025-03-01T00:00:00.000Z",
+        "capabilities": [PERSONAL_VOICE_KIND],
+    },
+    {
+        "name": "PhoenixLatestNeural",
+        "description": "Phoenix base model, latest version",
+        "releaseDateTime": "2024-06-01T00:00:00.000Z",
+        "capabilities": [PERSONAL_VOICE_KIND],
+    },
+    {
+        "name": "PhoenixV2Neural",
+        "description": "Phoenix V2 base model",
+        "releaseDateTime": "2023-12-01T00:00:00.000Z",
+        "capabilities": [PERSONAL_VOICE_KIND],
+    },
+)
 PROJECT_KINDS = frozenset({PERSONAL_VOICE_KIND, "ProfessionalVoice"})
 
 Stamp = Callable[[float], str]
@@ -45,6 +71,10 @@ class Lifecycle:
         if now >= halfway:
             return StatusView(RUNNING, halfway)
         return StatusView(NOT_STARTED, self.started)
+
+    def ending_now(self, now: float, status: str, failure_reason: str | None = None) -> Lifecycle:
+        """The same lifecycle (created when it was), in `status` from `now` on."""
+        return Lifecycle(self.started, max(now - self.started, 0.0), status, failure_reason)
 
     def initial_view(self) -> StatusView:
         """What a create answers: the service always reports NotStarted at first."""
@@ -99,7 +129,6 @@ class PersonalVoice:
     speaker_profile_id: str
     project_id: str
     consent_id: str
-    audios: dict[str, Any]
     lifecycle: Lifecycle
     optional: dict[str, str] = field(default_factory=dict)  # displayName, description
 
@@ -110,7 +139,6 @@ class PersonalVoice:
             **self.optional,
             "projectId": self.project_id,
             "consentId": self.consent_id,
-            "audios": self.audios,
             **self.lifecycle.render(view, stamp),
         }
 
@@ -123,10 +151,5 @@ class Operation:
     lifecycle: Lifecycle
     fingerprint: str
 
-    def to_json(self, view: StatusView, stamp: Stamp) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": view.status,
-            "createdDateTime": stamp(self.lifecycle.started),
-            "lastActionDateTime": stamp(view.since),
-        }
+    def to_json(self, view: StatusView) -> dict[str, Any]:
+        return {"id": self.id, "status": view.status}

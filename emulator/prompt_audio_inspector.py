@@ -16,14 +16,9 @@ from azure.core.exceptions import AzureError
 from azure.core.pipeline.transport import RequestsTransport
 from azure.storage.blob import ContainerClient
 
-from emulator.audio import AudioInfo, inspect_audio
+from emulator.audio import inspect_audio, is_usable
+from emulator.models import DATA_NOT_ENOUGH, INACCESSIBLE_CUSTOMER_STORAGE
 
-INACCESSIBLE_CUSTOMER_STORAGE = "InaccessibleCustomerStorage"
-DATA_NOT_ENOUGH = "DataNotEnough"
-
-MIN_SECONDS = 5.0
-MAX_SECONDS = 90.0
-SAMPLE_RATES = frozenset({16000, 24000, 44100, 48000})
 _CONNECT_TIMEOUT_SECONDS = 5
 _READ_TIMEOUT_SECONDS = 30
 
@@ -48,11 +43,6 @@ class PromptAudioInspector:
             # ValueError: a URL the storage client cannot parse.
             return INACCESSIBLE_CUSTOMER_STORAGE
         return None if usable else DATA_NOT_ENOUGH
-
-
-def is_usable(info: AudioInfo | None) -> bool:
-    """WAV or MP3, 5 to 90 seconds long, at 16, 24, 44.1 or 48 kHz."""
-    return info is not None and MIN_SECONDS <= info.seconds <= MAX_SECONDS and info.sample_rate in SAMPLE_RATES
 
 
 def _is_loopback(host: str | None) -> bool:

@@ -23,12 +23,19 @@ from emulator.multipart import parse_form
 from emulator.service import Created
 
 SUPPORTED_API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
-# The seed document's version: the only one whose create is POST /personalvoices with the id in the body.
+# The seed document's version, with which it shows POST /personalvoices (the id in the body).
 SEED_API_VERSION = "2023-12-01-preview"
-# The only version whose spec declares the x-ms-error-code response header.
-ERROR_CODE_HEADER_VERSION = "2026-01-01"
+# The versions whose spec declares the x-ms-error-code header on error responses.
+ERROR_CODE_HEADER_VERSIONS = frozenset({"2024-02-01-preview", "2026-01-01"})
+# Fields a version's schema does not have: (collection, field) -> the versions that have it.
+_VERSIONED_FIELDS = {
+    ("projects", "locale"): frozenset({"2026-01-01"}),
+    ("consents", "properties"): frozenset({"2024-02-01-preview", "2026-01-01"}),
+}
 DEFAULT_PAGE_SIZE = 100
 CONTROL_PREFIX = "/_emulator"
+# The Speech front end answers a bad key itself, before the service: its code is the status.
+UNAUTHORIZED_CODE = "401"
 UNAUTHORIZED_MESSAGE = (
     "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "
     "for an active subscription and use a correct regional API endpoint for your resource."
@@ -86,7 +93,7 @@ def dispatch(
         if key is None and authorization is not None and backend.accepts_bearer_tokens:
             backend.authorize_bearer(method, parts.hostname or "", authorization)
         elif not backend.is_authorized(key):
-            raise ErrorResponse(401, "Unauthorized", UNAUTHORIZED_MESSAGE)
+            raise ErrorResponse(401, UNAUTHORIZED_CODE, UNAUTHORIZED_MESSAGE)
         handler, resource_id = _resolve(_API_ROUTES, method, path)
         request = ApiRequest(
             base_url=f"{parts.scheme}://{parts.netloc}",
@@ -97,15 +104,37 @@ def dispatch(
             api_version=_supported_api_version(query),
             resource_id=resource_id,
         )
-        return _encode(handler(backend, request))
+        return _encode(_as_version_has_it(handler(backend, request), request))
     except ErrorResponse as error:
         return render_error(error, query.get("api-version"))
 
 
 def render_error(error: ErrorResponse, api_version: str | None = None) -> RawResponse:
-    """The spec's ErrorResponse, with x-ms-error-code where the version's spec declares it."""
-    headers = {"x-ms-error-code": error.code} if api_version == ERROR_CODE_HEADER_VERSION else {}
+    """The spec's ErrorResponse, with x-ms-error-code where the version's spec declares it
+    (not on the front end's 401, which the service never sees)."""
+    declared = api_version in ERROR_CODE_HEADER_VERSIONS and error.code != UNAUTHORIZED_CODE
+    headers = {"x-ms-error-code": error.code} if declared else {}
     return _encode(Reply(error.status, error.to_json(), headers))
+
+
+def _as_version_has_it(reply: Reply, request: ApiRequest) -> Reply:
+    """The reply without the fields the request's api-version does not define."""
+    collection = request.path.removeprefix("/customvoice/").split("/")[0]
+    dropped = {
+        name
+        for (kind, name), versions in _VERSIONED_FIELDS.items()
+        if kind == collection and request.api_version not in versions
+    }
+    if not dropped or not isinstance(reply.body, dict):
+        return reply
+    body = dict(reply.body)
+    if isinstance(body.get("value"), list):
+        body["value"] = [_without(item, dropped) for item in body["value"]]
+    return Reply(reply.status, _without(body, dropped), reply.headers)
+
+
+def _without(item: Any, names: set[str]) -> Any:
+    return {k: v for k, v in item.items() if k not in names} if isinstance(item, dict) else item
 
 
 def _encode(reply: Reply) -> RawResponse:
@@ -146,7 +175,7 @@ def _supported_api_version(query: Mapping[str, str]) -> str:
 
 def _json_object(request: ApiRequest) -> dict[str, Any]:
     if request.headers.get("content-type", "").lower().startswith("multipart/"):
-        raise _multipart_not_emulated()
+        raise ErrorResponse(415, "UnsupportedMediaType", "This request takes a JSON body; multipart is for POST.")
     try:
         payload = json.loads(request.body or b"null")
     except ValueError:
@@ -174,15 +203,6 @@ def _bool_query(request: ApiRequest, name: str) -> bool:
     if raw not in ("true", "false"):
         raise bad_argument(f"The query parameter '{name}' must be true or false.", name)
     return raw == "true"
-
-
-def _multipart_not_emulated() -> ErrorResponse:
-    return ErrorResponse(
-        415,
-        "UnsupportedMediaType",
-        "Multipart uploads are emulated for consents only (POST); create with PUT and a JSON body "
-        "(audioUrl or audios.containerUrl).",
-    )
 
 
 # Replies
@@ -273,13 +293,21 @@ def _create_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> 
     return _created(request, backend.create_personal_voice(request.resource_id, payload, _operation_id(request)))
 
 
+def _upload_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    form = parse_form(request.headers.get("content-type", ""), request.body, "audiodata")
+    created = backend.upload_personal_voice(
+        request.resource_id, form.fields, form.files, form.file_field, _operation_id(request)
+    )
+    return _created(request, created)
+
+
 def _create_personal_voice_with_id_in_body(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
-    if request.api_version != SEED_API_VERSION:
+    """The seed document's form, in no published spec: only when the emulator is told to take it."""
+    if not backend.accepts_seed_create_form or request.api_version != SEED_API_VERSION:
         raise ErrorResponse(
             405,
             "BadRequest",
-            f"POST /customvoice/personalvoices is only accepted for api-version {SEED_API_VERSION}; "
-            "use PUT /customvoice/personalvoices/{id}.",
+            "POST is not supported on /customvoice/personalvoices; use PUT /customvoice/personalvoices/{id}.",
         )
     payload = _json_object(request)
     voice_id = payload.pop("id", None)
@@ -293,8 +321,8 @@ def _delete_personal_voice(backend: CustomVoiceBackend, request: ApiRequest) -> 
     return Reply(204)
 
 
-def _reject_multipart(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
-    raise _multipart_not_emulated()
+def _list_base_models(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
+    return Reply(200, {"value": backend.list_base_models()})
 
 
 def _get_operation(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
@@ -336,10 +364,11 @@ _API_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, Handler]], ...] = (
         {
             "GET": _get_personal_voice,
             "PUT": _create_personal_voice,
-            "POST": _reject_multipart,
+            "POST": _upload_personal_voice,
             "DELETE": _delete_personal_voice,
         },
     ),
+    (re.compile(r"/customvoice/basemodels"), {"GET": _list_base_models}),
     (re.compile(rf"/customvoice/operations/{_ID}"), {"GET": _get_operation}),
 )
 _CONTROL_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, ControlHandler]], ...] = (

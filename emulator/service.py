@@ -12,8 +12,8 @@ prompt audio below) from the full time on, computed lazily from `clock`. Its ope
 shares that progression.
 
 Prompt audio (off by default; on with `audio_inspector=PromptAudioInspector()` or
-`python -m emulator --check-audio`): each personal voice create (PUT, and the seed's POST)
-reads the blobs of `audios` through its SAS `containerUrl`, before the backend lock is taken,
+`python -m emulator --check-audio`): each personal voice create from a container (PUT, and
+the seed's POST when accepted) reads the blobs of `audios` through its SAS `containerUrl`, before the backend lock is taken,
 and the voice then ends Failed, when its provisioning time is up, with
 `properties.failureReason`:
 - `InaccessibleCustomerStorage` when the container cannot be listed or a blob cannot be
@@ -27,6 +27,29 @@ and the voice then ends Failed, when its provisioning time is up, with
   24000, 44100 or 48000 Hz. One usable file is enough; unusable ones beside it are ignored.
 A pending `fail_voice` reason takes precedence. Creates the request itself rejects (400,
 409) fail as before; an Operation-Id retry reads storage again but keeps the first outcome.
+
+Uploaded prompt audio (PersonalVoices_Post, `POST /personalvoices/{id}` multipart/form-data,
+always on): the text fields of the JSON create (projectId, consentId, description,
+displayName) and one or more files in the field `audiodata` (any letter case: the swagger
+says `audioData`, every example sends `audiodata`). `consentId` is required, as the
+PersonalVoice schema says, though the form declares no such field (every example sends it).
+No file, a file that is neither WAV nor MP3, or one over 30 MB (the 2026-01-01 limit): 400
+BadArgument, target the field's name as sent. Otherwise the voice ends `DataNotEnough` unless
+one file is usable (the rule above), and it answers, progresses and retries (Operation-Id:
+the same fields and the same files) exactly like the JSON create.
+
+The spec's own answers
+----------------------
+Every create answers 201 with the resource, as every version declares (and Operation-Id and
+Operation-Location for consents and personal voices). A personal voice never echoes `audios`,
+as no example does (its SAS would travel with every read). Operations are the spec's
+{id, status}. BaseModels_List answers `{"value": [...]}`, as every example does (the preview
+swaggers say a bare array; the newest 2026-01-01 one and every example say `value`).
+`x-ms-error-code` is sent on errors for 2024-02-01-preview and 2026-01-01, the versions whose
+spec declares it. Fields a version's schema lacks are left out for it: a project's `locale`
+(2026-01-01 only) and a consent's `properties` (not in 2023-12-01-preview). Any status of the
+spec's Status enum (Disabling and Disabled too) can be given to a consent or voice later
+(`CustomVoiceBackend.set_status`), as drift in the service.
 
 Where the spec is silent
 ------------------------
@@ -55,20 +78,19 @@ Choices made here, consistent with the rest of the API; clients should be tolera
 - A create always answers status NotStarted (lastActionDateTime = createdDateTime), even with
   `provisioning_seconds=0`; the next read shows the status the clock has reached.
 - Consents progress over `provisioning_seconds` exactly like personal voices.
-- Operations outlive their resource and keep its final status. Their body adds
-  createdDateTime and lastActionDateTime to the spec's {id, status}.
-- A personal voice echoes `audios` (containerUrl, prefix, extensions): the spec's schema has
-  it, though its examples omit it. A consent's `audioUrl` is request-only, as the spec says,
-  and required by PUT (the JSON create is "with the provided audio URL").
+- Operations outlive their resource and keep its final status.
+- A consent's `audioUrl` is request-only, as the spec says, and required by PUT (the JSON
+  create is "with the provided audio URL").
 - HTTP-level choices (see `emulator.routes`): a missing or unknown Ocp-Apim-Subscription-Key
-  is 401 Unauthorized (so is a bearer token, unless Entra ID is enabled); a missing or
-  unsupported api-version is 400 BadArgument, target "api-version"; an unknown path is 404
-  NotFound; a known path with another method is 405 (code BadRequest); the seed's
-  `POST /personalvoices` with the id in the body is accepted for 2023-12-01-preview only and
-  is 405 for other versions; the multipart voice create (`POST /personalvoices/{id}`) is not
-  emulated: 415 UnsupportedMediaType; a body that is not a JSON object is 400 BadRequest.
-  `x-ms-error-code` is sent on errors for 2026-01-01 only, the one version whose spec
-  declares it. Injected faults are served before authentication.
+  (or a bearer token, unless Entra ID is enabled) is answered by the Speech front end, not the
+  service: 401 with code "401" and its message, no x-ms-error-code. A missing or unsupported
+  api-version is 400 BadArgument, target "api-version"; an unknown path is 404 NotFound; a
+  known path with another method is 405 (code BadRequest). The seed document's
+  `POST /personalvoices` with the id in the body is in no published spec, so it is 405 like
+  any other unsupported method, unless the emulator is told to take it
+  (`accept_seed_create_form`, `--accept-seed-create-form`), and then for 2023-12-01-preview
+  only. A JSON create sent as multipart: 415 UnsupportedMediaType; a body that is not a JSON
+  object is 400 BadRequest. Injected faults are served before authentication.
 - The multipart consent create (`POST /consents/{id}`, Consents_Post) takes the text fields
   of the JSON create and the recording as the file field `audiodata` (any letter case, e.g.
   `audioData`); `audioUrl` is not read. A body that is not multipart/form-data: 415
@@ -93,17 +115,20 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
-from emulator.audio import inspect_audio
+from emulator.audio import inspect_audio, is_usable
 from emulator.errors import ErrorResponse, bad_argument, bad_request, conflict, not_found
 from emulator.filters import parse_filter
 from emulator.models import (
+    DATA_NOT_ENOUGH,
+    DEFAULT_BASE_MODELS,
     FAILED,
     PERSONAL_VOICE_KIND,
     PROJECT_KINDS,
+    RESOURCE_STATUSES,
     SUCCEEDED,
     Consent,
     Lifecycle,
@@ -124,6 +149,8 @@ _Resource = TypeVar("_Resource")
 _PROJECT_FILTER_FIELDS = frozenset({"kind", "locale", "createdDateTime"})
 _CONSENT_FILTER_FIELDS = frozenset({"projectId", "locale", "createdDateTime"})
 _VOICE_FILTER_FIELDS = frozenset({"projectId", "createdDateTime"})
+# PersonalVoices_Post: "Maximum file size is 30MB" (2026-01-01, x-ms-max-length 31457280).
+MAX_UPLOAD_BYTES = 31457280
 
 
 # Given a voice's `audios`, the failureReason its prompt audio gives it, or None
@@ -144,8 +171,10 @@ class CustomVoiceService:
         provisioning_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
         audio_inspector: AudioInspector | None = None,
+        base_models: Iterable[Mapping[str, Any]] = DEFAULT_BASE_MODELS,
     ) -> None:
         self._audio_inspector = audio_inspector
+        self._base_models = [dict(model) for model in base_models]
         if provisioning_seconds < 0:
             raise ValueError("provisioning_seconds must not be negative")
         self.provisioning_seconds = provisioning_seconds
@@ -276,22 +305,59 @@ class CustomVoiceService:
     def create_personal_voice(
         self, voice_id: str, payload: Mapping[str, Any], operation_id: str | None = None
     ) -> Created:
+        """PersonalVoices_Create: the prompt audio is in the container at `audios`."""
         # Read before the lock is taken: a slow container must not hold up other requests.
         storage_failure = self._inspect_prompt_audio(payload)
+
+        def container_audio() -> str | None:
+            audio_source(payload)  # refuses a malformed `audios`
+            return storage_failure
+
+        return self._create_personal_voice(voice_id, payload, payload, operation_id, container_audio)
+
+    def upload_personal_voice(
+        self,
+        voice_id: str,
+        fields: Mapping[str, str],
+        recordings: Sequence[bytes],
+        audio_field: str = "audiodata",
+        operation_id: str | None = None,
+    ) -> Created:
+        """PersonalVoices_Post: the prompt audio is uploaded, one or more files in `audio_field`."""
+        digests = [hashlib.sha256(recording).hexdigest() for recording in recordings]
+        return self._create_personal_voice(
+            voice_id,
+            fields,
+            {**fields, audio_field: digests},
+            operation_id,
+            lambda: _uploaded_audio_failure(recordings, audio_field),
+        )
+
+    def _create_personal_voice(
+        self,
+        voice_id: str,
+        payload: Mapping[str, Any],
+        request: Mapping[str, Any],
+        operation_id: str | None,
+        prompt_audio: Callable[[], str | None],
+    ) -> Created:
+        """`request` identifies the request for Operation-Id retries; `prompt_audio` checks the
+        audio source (raising if the request is bad) and gives the failure reason the audio
+        gives the voice, if any."""
         with self._lock:
             _check_path_id(voice_id, payload)
-            fingerprint = _fingerprint("personalvoices", voice_id, payload)
+            fingerprint = _fingerprint("personalvoices", voice_id, request)
             retry = self._retry_of(operation_id, fingerprint, self._voices.get(voice_id))
             if retry is not None:
                 return retry
             project_id = check_id(required_string(payload, "projectId"), "projectId")
             consent_id = check_id(required_string(payload, "consentId"), "consentId")
-            audios = audio_source(payload)
+            audio_failure = prompt_audio()
             optional = optional_strings(payload, ("displayName", "description"))
             _require_absent(self._voices, voice_id, "personal voice")
             self._require_voice_prerequisites(project_id, consent_id)
-            lifecycle = self._new_lifecycle(self._pending_voice_failures.pop(voice_id, None) or storage_failure)
-            voice = PersonalVoice(voice_id, str(uuid.uuid4()), project_id, consent_id, audios, lifecycle, optional)
+            lifecycle = self._new_lifecycle(self._pending_voice_failures.pop(voice_id, None) or audio_failure)
+            voice = PersonalVoice(voice_id, str(uuid.uuid4()), project_id, consent_id, lifecycle, optional)
             self._voices[voice_id] = voice
             operation = self._start_operation(operation_id, lifecycle, fingerprint)
             return Created(voice.to_json(lifecycle.initial_view(), self._stamp), operation.id)
@@ -311,12 +377,17 @@ class CustomVoiceService:
             _find(self._voices, voice_id, "personal voice")
             del self._voices[voice_id]
 
+    # Base models
+
+    def list_base_models(self) -> list[dict[str, Any]]:
+        return [dict(model) for model in self._base_models]
+
     # Operations
 
     def get_operation(self, operation_id: str) -> dict[str, Any]:
         with self._lock:
             operation = _find(self._operations, operation_id, "operation")
-            return operation.to_json(operation.lifecycle.view_at(self._clock()), self._stamp)
+            return operation.to_json(operation.lifecycle.view_at(self._clock()))
 
     @property
     def inspects_audio(self) -> bool:
@@ -336,6 +407,17 @@ class CustomVoiceService:
             consent = Consent(consent_id, lifecycle=lifecycle, **consent_fields)
             self._consents[consent_id] = consent
             return self._render_consent(consent)
+
+    def _force_status(self, collection: str, resource_id: str, status: str, failure_reason: str | None) -> None:
+        if status not in RESOURCE_STATUSES:
+            raise ValueError(f"status must be one of {sorted(RESOURCE_STATUSES)}")
+        with self._lock:
+            resource: Consent | PersonalVoice
+            if collection == "consents":
+                resource = _find(self._consents, resource_id, "consent")
+            else:
+                resource = _find(self._voices, resource_id, "personal voice")
+            resource.lifecycle = resource.lifecycle.ending_now(self._clock(), status, failure_reason)
 
     def _forget_resources(self) -> None:
         with self._lock:
@@ -442,6 +524,22 @@ def _consent_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
         "locale": required_string(payload, "locale"),
         "optional": optional_strings(payload, ("displayName", "description")),
     }
+
+
+def _uploaded_audio_failure(recordings: Sequence[bytes], field: str) -> str | None:
+    """DataNotEnough unless one uploaded file is usable prompt audio; a request without any
+    file, with a file that is not WAV or MP3, or with one over the size limit is refused."""
+    if not recordings:
+        raise bad_argument(f"The form field '{field}' is required: one or more prompt audio files.", field)
+    infos = []
+    for recording in recordings:
+        if len(recording) > MAX_UPLOAD_BYTES:
+            raise bad_argument(f"A file in '{field}' is larger than {MAX_UPLOAD_BYTES // 2**20} MB.", field)
+        info = inspect_audio(recording)
+        if info is None:
+            raise bad_argument(f"Every file in '{field}' must be a WAV or MP3 file.", field)
+        infos.append(info)
+    return None if any(is_usable(info) for info in infos) else DATA_NOT_ENOUGH
 
 
 def _check_recording(audio: bytes | None, field: str) -> None:

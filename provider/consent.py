@@ -6,7 +6,6 @@ as `audioSha256`, so a new recording at the same path is a change (a replacement
 service cannot swap a consent's recording).
 """
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +15,11 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from provider.diffing import DiffRules
-from provider.errors import Refused
 from provider.hashing import file_sha256
 from provider.inputs import base_url, is_unknown
+from provider.prompt_files import read_verified
 from provider.speech.base import CustomVoiceResourceProvider
-from provider.speech.client import CONSENT, DEFAULT_API_VERSION, CustomVoiceClient
+from provider.speech.client import CONSENT, DEFAULT_API_VERSION, CreateAnswer, CustomVoiceClient
 from provider.validation import Problem, check_endpoint, check_id, check_optional_text, check_url, id_from_name
 
 LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
@@ -97,7 +96,7 @@ class ConsentProvider(CustomVoiceResourceProvider):
         inputs["audioSha256"] = file_sha256(path)
         return []
 
-    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> CreateAnswer:
         consent_id = props["consentId"]
         fields = {
             key: props[key]
@@ -105,12 +104,11 @@ class ConsentProvider(CustomVoiceResourceProvider):
             if props.get(key) is not None
         }
         if props.get("audioUrl"):
-            return client.put(CONSENT, consent_id, {**fields, "audioUrl": props["audioUrl"]})
-        path = Path(props["audioFile"])
-        audio = path.read_bytes()
-        if hashlib.sha256(audio).hexdigest() != props.get("audioSha256"):
-            raise Refused(f"audioFile {str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
-        return client.create_consent_from_file(consent_id, fields, audio, path.name)
+            return client.create(CONSENT, consent_id, {**fields, "audioUrl": props["audioUrl"]})
+        recording = {"path": props["audioFile"], "sha256": props.get("audioSha256")}
+        return client.create_from_files(
+            CONSENT, consent_id, fields, [(Path(recording["path"]).name, read_verified(recording))]
+        )
 
     def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:
         return {"audioUrlWithoutSas": base_url(props["audioUrl"])} if props.get("audioUrl") else {}

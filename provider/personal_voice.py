@@ -4,6 +4,7 @@ Import path contract: stacks hold a by-reference pickle of `PersonalVoiceProvide
 this module; moving it breaks refresh and destroy of existing stacks.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,12 @@ from pulumi.dynamic import Resource
 
 from provider.diffing import DiffRules
 from provider.inputs import base_url
+from provider.prompt_files import PromptFile, read_verified
 from provider.speech.base import CustomVoiceResourceProvider
-from provider.speech.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CustomVoiceClient
+from provider.speech.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CreateAnswer, CustomVoiceClient
 from provider.speech.voice_inputs import (
     INPUT_KEYS,
+    SEED_DOCUMENT_POST,
     SERVICE_OUTPUT_KEYS,
     container_url_without_sas,
     extension_set,
@@ -45,7 +48,9 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
             "audios.extensions",
             "promptAudioSha256",
         ),
-        in_place=("apiVersion",),
+        # How the voice was sent: the seed's form, or where its recordings lay (their content
+        # is promptAudioSha256).
+        in_place=("apiVersion", "createRequest", "audioFiles"),
         sas_urls=("audios.containerUrl",),
         comparable={"audios.extensions": extension_set, "audios.containerUrl": base_url},
         stable_outputs=("createdDateTime",),
@@ -64,10 +69,19 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
     def normalise_fields(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         return normalise(news)
 
-    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
-        return client.create_personal_voice(props["voiceId"], request_body(props))
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> CreateAnswer:
+        voice_id, body = props["voiceId"], request_body(props)
+        if "audioFiles" in props:
+            # Read (and checked against the preview's hashes) before anything is sent.
+            files = [(file["name"], read_verified(file)) for file in props["audioFiles"]]
+            return client.create_from_files(PERSONAL_VOICE, voice_id, body, files)
+        if props.get("createRequest") == SEED_DOCUMENT_POST:
+            return client.create_with_seed_form(voice_id, body)
+        return client.create(PERSONAL_VOICE, voice_id, body)
 
     def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:
+        if "audios" not in props:
+            return {}
         return {"containerUrlWithoutSas": container_url_without_sas(props)}
 
 
@@ -80,17 +94,22 @@ class AudiosArgs:
 
 @dataclass
 class PersonalVoiceArgs:
+    """The prompt audio is `audios` (in a container) or `audio_files` (sent with the create)."""
+
     endpoint: pulumi.Input[str]
     project_id: pulumi.Input[str]
     consent_id: pulumi.Input[str]
-    audios: AudiosArgs
+    audios: AudiosArgs | None = None
+    audio_files: Sequence[PromptFile] = ()
     voice_id: pulumi.Input[str] | None = None
     api_version: pulumi.Input[str] = DEFAULT_API_VERSION
     description: pulumi.Input[str] | None = None
     display_name: pulumi.Input[str] | None = None
-    # A digest of the prompt audio's content, when the stack uploads it: a new recording
-    # then replaces the voice.
+    # A digest of the prompt audio's content, when the stack uploads it to a container: a new
+    # recording then replaces the voice (for `audio_files` the provider computes it).
     prompt_audio_sha256: pulumi.Input[str] | None = None
+    # SEED_DOCUMENT_POST: create with the seed document's POST, which no published spec has.
+    create_request: str | None = None
 
 
 class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
@@ -116,12 +135,9 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
             "voiceId": args.voice_id if args.voice_id is not None else id_from_name(resource_name),
             "projectId": args.project_id,
             "consentId": args.consent_id,
-            "audios": {
-                # Secret from the start: its SAS must never reach state in plaintext.
-                "containerUrl": pulumi.Output.secret(args.audios.container_url),
-                "prefix": args.audios.prefix,
-                "extensions": args.audios.extensions,
-            },
+            "audios": _audios(args.audios),
+            "audioFiles": [file.as_input() for file in args.audio_files] or None,
+            "createRequest": args.create_request,
             "description": args.description,
             "displayName": args.display_name,
             "promptAudioSha256": args.prompt_audio_sha256,
@@ -132,3 +148,14 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
         super().__init__(
             PersonalVoiceProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret_outputs, opts)
         )
+
+
+def _audios(audios: AudiosArgs | None) -> dict[str, Any] | None:
+    if audios is None:
+        return None
+    return {
+        # Secret from the start: its SAS must never reach state in plaintext.
+        "containerUrl": pulumi.Output.secret(audios.container_url),
+        "prefix": audios.prefix,
+        "extensions": audios.extensions,
+    }

@@ -16,7 +16,14 @@ from pulumi.dynamic import Resource
 from provider.diffing import DiffRules
 from provider.errors import Refused
 from provider.speech.base import CustomVoiceResourceProvider
-from provider.speech.client import CONSENT, DEFAULT_API_VERSION, PERSONAL_VOICE, PROJECT, CustomVoiceClient
+from provider.speech.client import (
+    CONSENT,
+    DEFAULT_API_VERSION,
+    PERSONAL_VOICE,
+    PROJECT,
+    CreateAnswer,
+    CustomVoiceClient,
+)
 from provider.validation import Problem, check_endpoint, check_id, check_optional_text, id_from_name
 
 PERSONAL_VOICE_KIND = "PersonalVoice"
@@ -44,10 +51,10 @@ class ProjectProvider(CustomVoiceResourceProvider):
             problems.append(Problem("forceDelete", "must be true or false"))
         return inputs, problems
 
-    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> CreateAnswer:
         body = {"kind": PERSONAL_VOICE_KIND}
         body.update({key: props[key] for key in ("description", "displayName") if props.get(key) is not None})
-        return client.put(PROJECT, props["projectId"], body)
+        return client.create(PROJECT, props["projectId"], body)
 
     def differences(self, props: dict[str, Any], existing: dict[str, Any]) -> list[str]:
         return super().differences({**props, "kind": PERSONAL_VOICE_KIND}, existing)

@@ -2,7 +2,7 @@
 prefix of a container.
 
 Each file is declared with its SHA-256, computed by the program at preview time
-(`file_sha256`), so a new recording at the same path is a change. Changes are made in place:
+(`PromptFile.of`), so a new recording at the same path is a change. Changes are made in place:
 new and changed files are uploaded, removed ones deleted; only a new account or container
 replaces. Delete removes this resource's blobs only, never others under the prefix.
 
@@ -13,13 +13,9 @@ Import path contract: stacks hold a by-reference pickle of `PromptAudioProvider`
 module; moving it breaks refresh and destroy of existing stacks.
 """
 
-import hashlib
-import json
 import mimetypes
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -28,23 +24,16 @@ from azure.storage.blob import ContainerClient, ContentSettings
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from provider.diffing import DiffRules
-from provider.errors import ProviderError, Refused
-from provider.hashing import file_sha256
-from provider.inputs import is_unknown, judged
+from provider.errors import Refused
+from provider.inputs import judged
+from provider.prompt_files import PromptFile, any_unknown, check_prompt_files, content_sha256, read_verified
 from provider.storage.base import StorageResourceProvider
 from provider.storage.client import storage_errors
 from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url
 from provider.validation import Problem
 
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The blob metadata key holding a file's SHA-256, so refresh can tell what is there.
 SHA256_METADATA = "sha256"
-
-
-def content_sha256(files: Sequence[dict[str, Any]]) -> str:
-    """A digest of the sorted (name, sha256) pairs."""
-    pairs = sorted([str(f["name"]), str(f["sha256"])] for f in files)
-    return hashlib.sha256(json.dumps(pairs, separators=(",", ":")).encode()).hexdigest()
 
 
 class PromptAudioProvider(StorageResourceProvider):
@@ -66,8 +55,8 @@ class PromptAudioProvider(StorageResourceProvider):
         problems = check_account_url("accountUrl", inputs["accountUrl"])
         problems += check_container_name("containerName", inputs["containerName"])
         problems += _check_prefix(inputs["prefix"])
-        problems += _check_files(inputs["files"])
-        if not judged(problems, inputs) and not _any_unknown(inputs["files"]):
+        problems += check_prompt_files("files", inputs["files"])
+        if not judged(problems, inputs) and not any_unknown(inputs["files"]):
             inputs["contentSha256"] = content_sha256(inputs["files"])
         return inputs, problems
 
@@ -126,15 +115,9 @@ def _blobs(props: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _upload(container: ContainerClient, blob_name: str, file: dict[str, Any]) -> None:
-    path = Path(file["path"])
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ProviderError(f"Reading prompt audio file {str(path)!r} failed: {error.strerror}") from None
-    if hashlib.sha256(data).hexdigest() != file["sha256"]:
-        raise Refused(f"{str(path)!r} changed after the preview computed its hash; run `pulumi up` again")
+    data = read_verified(file)
     content_type = mimetypes.guess_type(blob_name)[0] or "application/octet-stream"
-    with storage_errors(f"Uploading {str(path)!r} to {_where(container, blob_name)}"):
+    with storage_errors(f"Uploading {file['path']!r} to {_where(container, blob_name)}"):
         _refuse_foreign_blob(container, blob_name)
         container.upload_blob(
             blob_name,
@@ -179,55 +162,6 @@ def _check_prefix(prefix: Any) -> list[Problem]:
     return []
 
 
-def _check_files(files: Any) -> list[Problem]:
-    if not isinstance(files, list) or not files:
-        return [Problem("files", "must list at least one file, each {name, path, sha256}")]
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for index, file in enumerate(files):
-        field = f"files[{index}]"
-        if not isinstance(file, dict):
-            problems.append(Problem(field, "must be {name, path, sha256}"))
-            continue
-        name, path, sha256 = file.get("name"), file.get("path"), file.get("sha256")
-        problems += _check_blob_name(f"{field}.name", name, seen)
-        if not isinstance(path, str) or not Path(path).is_file():
-            problems.append(Problem(f"{field}.path", f"no such file: {path!r}"))
-        if not isinstance(sha256, str) or not SHA256.match(sha256):
-            problems.append(Problem(f"{field}.sha256", "must be the file's SHA-256: 64 lower-case hex digits"))
-    return problems
-
-
-def _check_blob_name(field: str, name: Any, seen: set[str]) -> list[Problem]:
-    if not isinstance(name, str) or not name:
-        return [Problem(field, "is required: the blob's name under the prefix")]
-    segments = name.split("/")
-    if "\\" in name or any(segment in ("", ".", "..") for segment in segments):
-        return [Problem(field, f"{name!r} is not a blob name: '/'-separated, no empty, '.' or '..' parts, no '\\'")]
-    if name in seen:
-        return [Problem(field, f"{name!r} is declared twice")]
-    seen.add(name)
-    return []
-
-
-def _any_unknown(files: list[dict[str, Any]]) -> bool:
-    return is_unknown(files) or any(
-        is_unknown(file) or is_unknown(file.get("name")) or is_unknown(file.get("sha256")) for file in files
-    )
-
-
-@dataclass(frozen=True)
-class PromptFile:
-    name: str  # the blob name under the prefix
-    path: str  # the local file
-    sha256: str
-
-    @classmethod
-    def of(cls, path: str | Path, name: str | None = None) -> "PromptFile":
-        """The file at `path`, hashed now (at preview time), named after it unless `name` is given."""
-        return cls(name or Path(path).name, str(path), file_sha256(path))
-
-
 @dataclass
 class PromptAudioArgs:
     account_url: pulumi.Input[str]
@@ -250,7 +184,7 @@ class PromptAudio(Resource, module="storage", name="PromptAudio"):
             "accountUrl": args.account_url,
             "containerName": args.container_name,
             "prefix": args.prefix,
-            "files": [{"name": f.name, "path": f.path, "sha256": f.sha256} for f in args.files],
+            "files": [file.as_input() for file in args.files],
             "contentSha256": None,
         }
         super().__init__(PromptAudioProvider(), resource_name, props, opts)

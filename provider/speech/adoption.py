@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from provider.errors import Refused, ServiceError
-from provider.speech.client import CustomVoiceClient, ResourceKind
+from provider.speech.client import CreateAnswer, CustomVoiceClient, ResourceKind
 from provider.speech.errors import CustomVoiceApiError
 
 # What the service may answer when the id is taken; the spec does not say which.
@@ -29,14 +29,14 @@ def create_or_adopt(
     client: CustomVoiceClient,
     kind: ResourceKind,
     resource_id: str,
-    send_create: Callable[[], dict[str, Any]],
+    send_create: Callable[[], CreateAnswer],
     differences: Callable[[dict[str, Any]], list[str]],
     *,
     long_running: bool,
 ) -> dict[str, Any]:
     created, current = _create_unless_present(client, kind, resource_id, send_create)
     if not created:
-        current = _adoptable(client, kind, resource_id, current, differences) or send_create()
+        current = _adoptable(client, kind, resource_id, current, differences) or send_create().resource
     if not long_running:
         return current
     final = client.poller(kind, resource_id, current).result()
@@ -55,20 +55,21 @@ def create_or_adopt(
 
 
 def _create_unless_present(
-    client: CustomVoiceClient, kind: ResourceKind, resource_id: str, send_create: Callable[[], dict[str, Any]]
+    client: CustomVoiceClient, kind: ResourceKind, resource_id: str, send_create: Callable[[], CreateAnswer]
 ) -> tuple[bool, dict[str, Any]]:
     """(True, the created resource), or (False, the one already there with that id)."""
     existing = client.get(kind, resource_id)
     if existing is not None:
         return False, existing
     try:
-        return True, send_create()
+        answer = send_create()
     except CustomVoiceApiError as error:
         # Another run created it between our look and our create.
         existing = client.get(kind, resource_id) if error.status in _ID_TAKEN_STATUSES else None
         if existing is None:
             raise
         return False, existing
+    return not answer.existed, answer.resource
 
 
 def _adoptable(

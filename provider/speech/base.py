@@ -10,7 +10,7 @@ from provider.base import DynamicProvider
 from provider.inputs import blank_as_none, lookup, normalise_endpoint
 from provider.redaction import register_sas
 from provider.speech.adoption import create_or_adopt
-from provider.speech.client import DEFAULT_API_VERSION, CustomVoiceClient, ResourceKind
+from provider.speech.client import DEFAULT_API_VERSION, CreateAnswer, CustomVoiceClient, ResourceKind
 from provider.speech.settings import SpeechSettings
 from provider.validation import Problem
 
@@ -31,7 +31,7 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
         """`normalise`, once the endpoint has its one spelling."""
         raise NotImplementedError
 
-    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> dict[str, Any]:
+    def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> CreateAnswer:
         raise NotImplementedError
 
     def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:

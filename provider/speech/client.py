@@ -1,6 +1,6 @@
 """A small client for the Custom Voice REST API (the part personal voices need)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 from urllib.parse import quote, urlsplit
@@ -13,8 +13,6 @@ from provider.speech.polling import PollSettings, StatusPoller
 from provider.speech.transport import build_session, json_or_empty
 
 DEFAULT_API_VERSION = "2026-01-01"
-# The seed document's version, whose create is `POST /personalvoices` with the id in the body.
-SEED_API_VERSION = "2023-12-01-preview"
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds, for every call
 
@@ -58,10 +56,25 @@ class CustomVoiceClient:
         """The resource, or None when the service has none with that id."""
         return self._get_or_none(kind.path(resource_id), f"Reading {kind.label} {resource_id!r}")
 
-    def put(self, kind: "ResourceKind", resource_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return json_or_empty(
-            self._request("PUT", kind.path(resource_id), f"Creating {kind.label} {resource_id!r}", json=body)
-        )
+    def create(self, kind: "ResourceKind", resource_id: str, body: dict[str, Any]) -> "CreateAnswer":
+        """The create of every published spec: `PUT /{collection}/{id}` with a JSON body."""
+        action = f"Creating {kind.label} {resource_id!r}"
+        return CreateAnswer.of(self._request("PUT", kind.path(resource_id), action, json=body))
+
+    def create_from_files(
+        self, kind: "ResourceKind", resource_id: str, fields: dict[str, str], files: list[tuple[str, bytes]]
+    ) -> "CreateAnswer":
+        """Consents_Post and PersonalVoices_Post: `POST /{collection}/{id}` as multipart/form-data,
+        the recordings as `audiodata` parts (the name every spec example sends)."""
+        parts = [("audiodata", (name, data, _audio_content_type(name))) for name, data in files]
+        action = f"Creating {kind.label} {resource_id!r}"
+        return CreateAnswer.of(self._request("POST", kind.path(resource_id), action, data=fields, files=parts))
+
+    def create_with_seed_form(self, voice_id: str, body: dict[str, Any]) -> "CreateAnswer":
+        """The seed document's create, `POST /personalvoices` with the id in the body. No
+        published spec has it; it is sent only when a voice's catalog entry asks for it."""
+        action = f"Creating {PERSONAL_VOICE.label} {voice_id!r}"
+        return CreateAnswer.of(self._request("POST", PERSONAL_VOICE.collection, action, json={**body, "id": voice_id}))
 
     def delete(self, kind: "ResourceKind", resource_id: str, params: dict[str, str] | None = None) -> bool:
         """Delete the resource; False when it was already gone (which counts as success)."""
@@ -94,28 +107,6 @@ class CustomVoiceClient:
             params["maxpagesize"] = str(page_size)
         return self._paged(kind.collection, f"Listing {kind.label}s", params)
 
-    # -- creates whose form differs from a plain PUT -----------------------------------
-
-    def create_personal_voice(self, voice_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Send the create request; the voice comes back NotStarted (poll it with `poller`)."""
-        if self.api_version != SEED_API_VERSION:
-            return self.put(PERSONAL_VOICE, voice_id, body)
-        action = f"Creating {PERSONAL_VOICE.label} {voice_id!r}"
-        return json_or_empty(self._request("POST", PERSONAL_VOICE.collection, action, json={**body, "id": voice_id}))
-
-    def create_consent_from_file(
-        self, consent_id: str, fields: dict[str, str], audio: bytes, filename: str
-    ) -> dict[str, Any]:
-        """Consents_Post: the consent recording sent as a multipart upload."""
-        response = self._request(
-            "POST",
-            CONSENT.path(consent_id),
-            f"Creating {CONSENT.label} {consent_id!r}",
-            data=fields,
-            files={"audiodata": (filename, audio, _audio_content_type(filename))},
-        )
-        return json_or_empty(response)
-
     # -- plumbing ----------------------------------------------------------------------
 
     def _url(self, path: str) -> str:
@@ -129,7 +120,7 @@ class CustomVoiceClient:
         *,
         json: dict[str, Any] | None = None,
         data: dict[str, str] | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
+        files: Sequence[tuple[str, tuple[str, bytes, str]]] | None = None,
         params: dict[str, str] | None = None,
         accept: tuple[int, ...] = (200, 201, 202, 204),
     ) -> requests.Response:
@@ -172,6 +163,18 @@ class CustomVoiceClient:
             if _origin(next_link) != _origin(self.endpoint):
                 raise CustomVoiceApiError(f"{action}: the service sent a nextLink to another host; not following it")
             page = json_or_empty(self._request("GET", next_link, action))
+
+
+@dataclass(frozen=True)
+class CreateAnswer:
+    resource: dict[str, Any]
+    # The spec's creates answer 201; a 200 says the id was taken already, and the resource
+    # answered is the one that had it, which is not necessarily the one asked for.
+    existed: bool
+
+    @classmethod
+    def of(cls, response: requests.Response) -> "CreateAnswer":
+        return cls(json_or_empty(response), existed=response.status_code == 200)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ class Project:
         return self.server.backend
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Runs the CLI; what it prints is kept for the secret scans, unless it was asked to
+        show secrets (`--show-secrets`)."""
         result = subprocess.run(
             ["pulumi", *args, "--stack", self.stack, "--non-interactive"],
             check=False,
@@ -66,7 +68,8 @@ class Project:
             timeout=COMMAND_TIMEOUT,
         )
         # What the CLI printed, to be searched for secrets (our own command line holds them).
-        self.transcript.append(f"{result.stdout}\n{result.stderr}")
+        if "--show-secrets" not in args:
+            self.transcript.append(f"{result.stdout}\n{result.stderr}")
         if check and result.returncode != 0:
             raise AssertionError(f"pulumi {shown(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
         return result

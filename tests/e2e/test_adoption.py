@@ -17,20 +17,20 @@ pytestmark = pytest.mark.e2e
 JESSICA_ONLY = {**copy.deepcopy(CATALOG), "voices": copy.deepcopy(CATALOG["voices"][:1])}
 
 
-def seed_existing(project: Project, prefix: str) -> str:
+def seed_existing(project: Project, consent_id: str) -> str:
+    """The catalog's project and consent, and a voice JessicaVoice of `consent_id`."""
     backend = project.backend
     backend.add_project("contoso-personal-voices")
-    backend.add_consent(
-        "jessica-consent", "contoso-personal-voices", voiceTalentName="Jessica Smith", companyName="Contoso"
-    )
+    for consent in {"jessica-consent", consent_id}:
+        backend.add_consent(consent, "contoso-personal-voices", voiceTalentName="Jessica Smith", companyName="Contoso")
     created = backend.create_personal_voice(
         "JessicaVoice",
         {
             "projectId": "contoso-personal-voices",
-            "consentId": "jessica-consent",
+            "consentId": consent_id,
             "audios": {
                 "containerUrl": "http://127.0.0.1:10000/devstoreaccount1/voices",
-                "prefix": prefix,
+                "prefix": "jessica/",
                 "extensions": [".wav"],
             },
         },
@@ -39,7 +39,7 @@ def seed_existing(project: Project, prefix: str) -> str:
 
 
 def test_existing_resources_are_adopted_without_a_single_write(project: Project) -> None:
-    speaker_profile_id = seed_existing(project, "jessica/")
+    speaker_profile_id = seed_existing(project, "jessica-consent")
     project.write_catalog(JESSICA_ONLY)
     project.backend.clear_requests()
     project.pulumi("up", "--yes")
@@ -54,9 +54,9 @@ def test_existing_resources_are_adopted_without_a_single_write(project: Project)
 
 
 def test_an_existing_voice_that_differs_is_left_alone_and_the_error_says_why(project: Project) -> None:
-    speaker_profile_id = seed_existing(project, "someone-else/")
+    speaker_profile_id = seed_existing(project, "someone-elses-consent")
     project.write_catalog(JESSICA_ONLY)
     failed = project.pulumi("up", "--yes", check=False)
     assert failed.returncode != 0
-    assert "audios.prefix: declared 'jessica/', the service has 'someone-else/'" in failed.stdout
+    assert "consentId: declared 'jessica-consent', the service has 'someone-elses-consent'" in failed.stdout
     assert project.voices_in_service()["JessicaVoice"]["speakerProfileId"] == speaker_profile_id

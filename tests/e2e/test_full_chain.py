@@ -37,7 +37,8 @@ def test_from_nothing_to_voices_and_back(project: Project, azurite: Azurite) -> 
     service = project.voices_in_service()
     assert set(first) == set(service) == {"JessicaPersonalVoice", "MarkPersonalVoice"}
     assert {v["status"] for v in service.values()} == {"Succeeded"}
-    assert ("POST", "/customvoice/personalvoices") in project.writes_seen()  # Mark: the seed's form
+    # Mark in the seed document's version, created as every published spec says: PUT.
+    assert ("PUT", "/customvoice/personalvoices/MarkPersonalVoice") in project.writes_seen()
     assert ("PUT", "/customvoice/personalvoices/JessicaPersonalVoice") in project.writes_seen()
     assert ("POST", "/customvoice/consents/jessica-consent") in project.writes_seen()  # multipart
     assert blobs(azurite, "prompt-audio") == {"jessica/jessica-prompt.wav", "mark/mark-prompt.wav"}

@@ -1,6 +1,9 @@
 """Fixtures for the emulator's own tests: a fake clock, a mocked backend and a small API caller."""
 
+import subprocess
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from emulator import CustomVoiceBackend, mock_custom_voice
 ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
 KEY = "emulator-key"
 PROVISIONING_SECONDS = 10.0
+MODULE_STARTUP_SECONDS = 10.0
 
 
 class FakeClock:
@@ -111,3 +115,14 @@ def ready(emulator: CustomVoiceBackend) -> CustomVoiceBackend:
     emulator.add_project("proj")
     emulator.add_consent("consent", "proj")
     return emulator
+
+
+def wait_for_port(port_file: Path, process: subprocess.Popen[str]) -> int:
+    deadline = time.monotonic() + MODULE_STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if port_file.exists():
+            return int(port_file.read_text(encoding="utf-8"))
+        if process.poll() is not None:
+            pytest.fail(f"the emulator exited early: {process.communicate()[1]}")
+        time.sleep(0.02)
+    pytest.fail("the emulator did not write its port file in time")

@@ -16,8 +16,8 @@ import requests
 
 from emulator import CustomVoiceBackend, mock_custom_voice
 from emulator.identity import AUDIENCE, SPEECH_CONTRIBUTOR, SPEECH_USER, TOKEN_PATH
-from tests.emulator.conftest import KEY, Api, voice_body
-from tests.emulator.test_emulator_server import REPOSITORY, STOP_TIMEOUT_SECONDS, _wait_for_port
+from tests.emulator.conftest import KEY, Api, voice_body, wait_for_port
+from tests.emulator.test_emulator_server import REPOSITORY, STOP_TIMEOUT_SECONDS
 
 CUSTOM_ENDPOINT = "https://contoso-speech.cognitiveservices.azure.com"
 READER_CLIENT_ID = "0f0f0f0f-1111-2222-3333-444444444444"
@@ -132,7 +132,7 @@ def test_a_key_when_sent_decides_alone(entra):
     with_key = Api(base=CUSTOM_ENDPOINT, key="wrong").call(
         "GET", "projects", headers={"Authorization": f"Bearer {token}"}
     )
-    assert error_of(with_key) == (401, "Unauthorized")
+    assert error_of(with_key) == (401, "401")
     assert Api(base=CUSTOM_ENDPOINT).call("GET", "projects").status_code == 200
 
 
@@ -149,7 +149,7 @@ def test_tokens_are_refused_on_a_regional_endpoint():
 def test_without_entra_a_bearer_token_is_401():
     minted_elsewhere = _other_tenant().mint_token()
     with mock_custom_voice(CUSTOM_ENDPOINT, backend=CustomVoiceBackend()) as backend:
-        assert error_of(BearerApi(minted_elsewhere).call("GET", "projects")) == (401, "Unauthorized")
+        assert error_of(BearerApi(minted_elsewhere).call("GET", "projects")) == (401, "401")
         with pytest.raises(RuntimeError, match="enable_entra"):
             backend.mint_token()
 
@@ -230,7 +230,7 @@ def test_the_module_writes_the_identity_header_to_a_private_file(tmp_path: Path)
         command, cwd=REPOSITORY, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        port = _wait_for_port(port_file, process)
+        port = wait_for_port(port_file, process)
         header = header_file.read_text(encoding="utf-8").strip()
         assert stat.S_IMODE(header_file.stat().st_mode) == 0o600
         token = token_request(header, base=f"http://127.0.0.1:{port}").json()["access_token"]

@@ -134,7 +134,7 @@ def test_without_the_inspector_storage_is_not_read(azurite: Azurite):
 
 def test_the_seed_form_over_the_http_server_reads_storage_too(azurite: Azurite, container: ContainerClient):
     container.upload_blob("jessica/prompt.wav", wav_bytes(1.0))
-    backend = CustomVoiceBackend(keys=[KEY], audio_inspector=PromptAudioInspector())
+    backend = CustomVoiceBackend(keys=[KEY], audio_inspector=PromptAudioInspector(), accept_seed_create_form=True)
     backend.add_project("proj")
     backend.add_consent("consent", "proj")
     audios = {"containerUrl": azurite.sas_url(container.container_name), "prefix": "jessica/", "extensions": [".wav"]}

@@ -4,17 +4,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from emulator import CustomVoiceBackend, EmulatorServer
-from tests.emulator.conftest import KEY, Api, consent_body, voice_body
+from tests.emulator.conftest import KEY, Api, consent_body, voice_body, wait_for_port
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 5.0
 
 
@@ -74,7 +72,7 @@ def test_module_serves_a_seeded_backend_until_sigterm(tmp_path: Path):
         command, cwd=REPOSITORY, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        port = _wait_for_port(port_file, process)
+        port = wait_for_port(port_file, process)
         api = Api(base=f"http://127.0.0.1:{port}", key="second")
         assert api.call("GET", "consents/jessica-consent").json()["status"] == "Succeeded"
         assert api.call("GET", "personalvoices").json() == {"value": []}
@@ -89,14 +87,3 @@ def test_module_serves_a_seeded_backend_until_sigterm(tmp_path: Path):
     assert process.returncode == 0, stderr
     assert stdout.strip() == f"emulator listening on http://127.0.0.1:{port}"
     assert not port_file.exists()
-
-
-def _wait_for_port(port_file: Path, process: subprocess.Popen[str]) -> int:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if port_file.exists():
-            return int(port_file.read_text(encoding="utf-8"))
-        if process.poll() is not None:
-            pytest.fail(f"the emulator exited early: {process.communicate()[1]}")
-        time.sleep(0.02)
-    pytest.fail("the emulator did not write its port file in time")

@@ -14,7 +14,8 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import ContainerSasProvider
-from provider.prompt_audio import PromptAudioProvider, file_sha256
+from provider.hashing import file_sha256
+from provider.prompt_audio import PromptAudioProvider
 from tests.audio import write_wav
 from tests.provider_host.test_provider_host import TIMEOUT, from_struct, to_struct
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite

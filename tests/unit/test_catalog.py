@@ -166,11 +166,17 @@ def test_local_files_must_exist_match_the_extensions_and_stay_inside_the_project
     assert any("voices[0].audios.files[1]: must be relative to the project root" in p for p in found)
 
 
-def test_files_need_a_storage_section_and_exclude_a_container_url(tmp_path):
+def test_files_without_a_storage_section_are_sent_with_the_create_and_need_no_prefix(tmp_path):
     root = managed_root(tmp_path)
-    no_storage = MANAGED.split("projects:")[1]
-    with pytest.raises(CatalogError, match="needs a top-level storage section"):
-        load_catalog(write(tmp_path, "projects:" + no_storage), project_root=root)
+    no_storage = "projects:" + MANAGED.split("projects:")[1]
+    with pytest.raises(CatalogError, match="prefix: is a folder of the stack's storage container"):
+        load_catalog(write(tmp_path, no_storage), project_root=root)
+    catalog = load_catalog(write(tmp_path, no_storage.replace("      prefix: jessica/\n", "")), project_root=root)
+    assert catalog.storage is None and catalog.voices[0].files and catalog.voices[0].prefix is None
+
+
+def test_files_exclude_a_container_url(tmp_path):
+    root = managed_root(tmp_path)
     both = MANAGED.replace(
         "      prefix: jessica/", "      prefix: jessica/\n      containerUrl: https://a.blob.core.windows.net/c"
     )
@@ -240,3 +246,38 @@ def test_uploaded_audio_needs_a_folder_of_its_own(tmp_path):
     )
     with pytest.raises(CatalogError, match="must be a folder of the container"):
         load_catalog(write(tmp_path, MANAGED.replace("prefix: jessica/", "prefix: jessica")), project_root=root)
+
+
+@pytest.mark.parametrize(
+    ("create_request", "api_version", "message"),
+    [
+        ("seed-document-post", "2023-12-01-preview", None),
+        ("spec", "2026-01-01", None),
+        ("post", "2023-12-01-preview", "createRequest: must be one of spec, seed-document-post"),
+        ("seed-document-post", "2026-01-01", "createRequest: seed-document-post is the seed document's form"),
+    ],
+)
+def test_the_seed_documents_create_is_asked_for_by_name(tmp_path, create_request, api_version, message):
+    root = managed_root(tmp_path)
+    text = MANAGED.replace(
+        "    apiVersion: 2023-12-01-preview\n", f"    apiVersion: {api_version}\n    createRequest: {create_request}\n"
+    )
+    if message is None:
+        assert load_catalog(write(tmp_path, text), project_root=root).voices[0].create_request == create_request
+        return
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(write(tmp_path, text), project_root=root)
+    line = text.splitlines().index(f"    createRequest: {create_request}") + 1
+    assert f"dev.yaml:{line}: voices[0].createRequest: " in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_the_seed_documents_create_cannot_send_files(tmp_path):
+    root = managed_root(tmp_path)
+    no_storage = "projects:" + MANAGED.split("projects:")[1].replace("      prefix: jessica/\n", "")
+    text = no_storage.replace(
+        "    apiVersion: 2023-12-01-preview\n",
+        "    apiVersion: 2023-12-01-preview\n    createRequest: seed-document-post\n",
+    )
+    with pytest.raises(CatalogError, match="takes audio in a container, not files sent with the create"):
+        load_catalog(write(tmp_path, text), project_root=root)

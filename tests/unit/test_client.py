@@ -10,6 +10,7 @@ from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
 from provider.speech.auth import SubscriptionKeyAuth
 from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
 from provider.speech.errors import CustomVoiceApiError
+from tests.audio import wav_bytes
 from tests.conftest import CONTAINER, ENDPOINT, KEY
 
 Fault = tuple[int, dict[str, str], dict[str, Any]]
@@ -35,7 +36,7 @@ def test_regional_and_custom_subdomain_endpoints(endpoint):
     backend.add_project("proj")
     backend.add_consent("consent", "proj")
     with mock_custom_voice(endpoint.rstrip("/"), backend=backend):
-        created = client(endpoint).create_personal_voice("Voice1", body())
+        created = client(endpoint).create(PERSONAL_VOICE, "Voice1", body()).resource
     assert created["id"] == "Voice1" and created["status"] == "NotStarted" and created["speakerProfileId"]
     [request] = backend.requests
     assert request.query["api-version"] == "2026-01-01"
@@ -52,8 +53,8 @@ def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backe
     backend.add_consent("consent2", "proj2")
     with client() as api:
         for index in range(5):
-            api.create_personal_voice(f"Voice{index}", body())
-        api.create_personal_voice("Other", {**body("proj2"), "consentId": "consent2"})
+            api.create(PERSONAL_VOICE, f"Voice{index}", body())
+        api.create(PERSONAL_VOICE, "Other", {**body("proj2"), "consentId": "consent2"})
         assert sorted(v["id"] for v in api.list(PERSONAL_VOICE, page_size=2)) == [
             "Other",
             "Voice0",
@@ -68,21 +69,33 @@ def test_listing_follows_next_link_to_the_last_page_and_filters_by_project(backe
 
 def test_poller_reaches_succeeded(backend):
     with client() as api:
-        voice = api.poller(PERSONAL_VOICE, "Voice1", api.create_personal_voice("Voice1", body())).result()
+        voice = api.poller(PERSONAL_VOICE, "Voice1", api.create(PERSONAL_VOICE, "Voice1", body()).resource).result()
     assert voice["status"] == "Succeeded"
 
 
 def test_post_is_retried_on_429_but_not_on_500(backend):
     throttled: Fault = (429, {}, {"error": {"code": "TooManyRequests", "message": "slow"}})
     broken: Fault = (500, {}, {"error": {"code": "InternalServerError", "message": "oops"}})
-    with client(api_version="2023-12-01-preview") as api:
-        backend.inject_faults("POST", r".*/personalvoices", [throttled])
-        assert api.create_personal_voice("Voice1", body())["id"] == "Voice1"
-        backend.inject_faults("POST", r".*/personalvoices", [broken])
+    fields = {"projectId": "proj", "consentId": "consent"}
+    recording = [("jessica.wav", wav_bytes(6))]
+    with client() as api:
+        backend.inject_faults("POST", r".*/personalvoices/Voice1", [throttled])
+        assert api.create_from_files(PERSONAL_VOICE, "Voice1", fields, recording).resource["id"] == "Voice1"
+        backend.inject_faults("POST", r".*/personalvoices/Voice2", [broken])
         with pytest.raises(CustomVoiceApiError) as caught:
-            api.create_personal_voice("Voice2", body())
+            api.create_from_files(PERSONAL_VOICE, "Voice2", fields, recording)
     assert caught.value.status == 500 and caught.value.code == "InternalServerError"
     assert [r.method for r in backend.requests] == ["POST", "POST", "POST"]
+
+
+def test_a_create_answered_200_says_the_id_was_taken(backend):
+    existing = {"id": "Voice1", "status": "Succeeded", "projectId": "other"}
+    backend.inject_faults("PUT", r".*/personalvoices/Voice1", [(200, {}, existing)])
+    with client() as api:
+        answer = api.create(PERSONAL_VOICE, "Voice1", body())
+        fresh = api.create(PERSONAL_VOICE, "Voice2", body())
+    assert (answer.existed, answer.resource["projectId"]) == (True, "other")
+    assert (fresh.existed, fresh.resource["status"]) == (False, "NotStarted")
 
 
 def test_retry_after_is_honoured_against_the_real_server(monkeypatch):

@@ -70,14 +70,14 @@ def bearer_client(credential: Any, endpoint: str = CUSTOM_ENDPOINT) -> CustomVoi
 def test_a_contributor_token_creates_and_reads_a_voice(entra_backend):
     credential = MintedCredential(entra_backend, roles=[SPEECH_CONTRIBUTOR])
     with bearer_client(credential) as client:
-        client.create_personal_voice("Jessica", VOICE_BODY)
+        client.create(PERSONAL_VOICE, "Jessica", VOICE_BODY)
         assert (client.get(PERSONAL_VOICE, "Jessica") or {}).get("status") == "Succeeded"
     assert credential.scopes == [(COGNITIVE_SERVICES_SCOPE,)] * 2  # asked once per request
 
 
 def test_the_key_keeps_working_beside_entra(entra_backend):
     with CustomVoiceClient(CUSTOM_ENDPOINT, SubscriptionKeyAuth(KEY), backoff_factor=0) as client:
-        client.create_personal_voice("Jessica", VOICE_BODY)
+        client.create(PERSONAL_VOICE, "Jessica", VOICE_BODY)
     assert "Jessica" in {voice["id"] for voice in entra_backend.list_personal_voices()}
 
 
@@ -111,7 +111,7 @@ def test_a_speech_user_reads_but_may_not_create(entra_backend):
         assert (client.get(PERSONAL_VOICE, "Existing") or {}).get("id") == "Existing"
         assert [voice["id"] for voice in client.list(PERSONAL_VOICE)] == ["Existing"]
         with pytest.raises(CustomVoiceApiError) as raised:
-            client.create_personal_voice("Jessica", VOICE_BODY)
+            client.create(PERSONAL_VOICE, "Jessica", VOICE_BODY)
     assert (raised.value.status, raised.value.code) == (403, "Forbidden")
     assert SPEECH_CONTRIBUTOR in raised.value.message
     assert entra_backend.get_personal_voice("Existing")["id"] == "Existing"

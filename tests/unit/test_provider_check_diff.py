@@ -37,7 +37,7 @@ def test_every_problem_is_reported_at_once_naming_its_field():
 def test_missing_audios():
     news = voice_inputs()
     del news["audios"]
-    assert failures(news) == {"audios": "is required: {containerUrl, prefix?, extensions}"}
+    assert failures(news) == {"audios": "is required: {containerUrl, prefix?, extensions}, or audioFiles"}
 
 
 def test_unknown_values_during_preview_are_not_errors():

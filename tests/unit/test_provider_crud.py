@@ -26,10 +26,22 @@ def test_create_waits_for_succeeded_and_returns_the_speaker_profile_id(backend, 
     assert writes(backend) == [("PUT", "/customvoice/personalvoices/Jessica")]
 
 
-def test_the_seed_api_version_creates_with_post_and_the_id_in_the_body(backend, provider):
+def test_every_api_version_creates_with_the_specs_put(backend, provider):
     result = provider.create(voice_inputs(apiVersion="2023-12-01-preview"))
     assert result.outs["status"] == "Succeeded"
-    assert writes(backend) == [("POST", "/customvoice/personalvoices")]
+    assert writes(backend) == [("PUT", "/customvoice/personalvoices/Jessica")]
+    assert [r.query["api-version"] for r in backend.requests if r.is_write] == ["2023-12-01-preview"]
+
+
+def test_the_seed_documents_post_only_when_asked_for_and_where_accepted(backend, provider):
+    inputs = voice_inputs(apiVersion="2023-12-01-preview", createRequest="seed-document-post")
+    with pytest.raises(CustomVoiceApiError) as refused:
+        provider.create(inputs)
+    assert refused.value.status == 405 and backend.list_personal_voices() == []
+    backend.accepts_seed_create_form = True
+    result = provider.create(inputs)
+    assert result.outs["status"] == "Succeeded"
+    assert writes(backend)[-1] == ("POST", "/customvoice/personalvoices")
     assert provider.read("Jessica", result.outs).outs["speakerProfileId"] == result.outs["speakerProfileId"]
 
 
@@ -74,13 +86,26 @@ def test_an_existing_matching_voice_is_adopted_without_a_second_create(backend, 
 
 
 def test_an_existing_different_voice_is_a_conflict_that_says_what_differs(backend, provider):
+    backend.add_consent("consent2", "proj")
     provider.create(voice_inputs())
     with pytest.raises(ResourceConflict) as caught:
-        provider.create(voice_inputs(audios_prefix="other/"))
+        provider.create(voice_inputs(consentId="consent2"))
     message = str(caught.value)
-    assert "audios.prefix: declared 'other/', the service has 'jessica/'" in message
+    assert "consentId: declared 'consent2', the service has 'consent'" in message
     assert "choose another id" in message
     assert len(writes(backend)) == 1
+
+
+def test_a_create_answered_200_is_compared_before_it_is_adopted(backend, provider):
+    """A service that answers an existing id's PUT with 200 and the resource that has it."""
+    backend.add_consent("consent2", "proj")
+    theirs = backend.create_personal_voice("Jessica", voice_inputs(consentId="consent2"))
+    backend.inject_faults(
+        "GET", r".*/personalvoices/Jessica", [(404, {}, {"error": {"code": "NotFound", "message": "gone"}})]
+    )
+    backend.inject_faults("PUT", r".*/personalvoices/Jessica", [(200, {}, theirs.resource)])
+    with pytest.raises(ResourceConflict, match="consentId: declared 'consent', the service has 'consent2'"):
+        provider.create(voice_inputs())
 
 
 def test_ids_differing_only_in_case_are_different_voices(backend, provider):
