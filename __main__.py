@@ -4,10 +4,19 @@ from pathlib import Path
 
 import pulumi
 
-from catalog.loader import load_catalog
-from catalog.stack import Environment, declare, export
+from catalog.deletion_guard import deletion_check
+from catalog.environment import Environment
+from catalog.loader import CatalogError, load_catalog
+from catalog.stack import declare, export
+from provider.errors import ConfigError
 
 project_root = Path(__file__).parent
-catalog = load_catalog(project_root / "stacks" / f"{pulumi.get_stack()}.yaml", project_root)
-resources = declare(catalog, Environment.from_config(pulumi.Config()), project_root)
-export(resources)
+catalog_file = Path("stacks") / f"{pulumi.get_stack()}.yaml"
+try:
+    catalog = load_catalog(project_root / catalog_file, project_root)
+    environment = Environment.from_config(pulumi.Config())
+except (CatalogError, ConfigError) as error:
+    # Mistakes of the catalog or config: their message alone, no traceback.
+    raise pulumi.RunError(str(error)) from None
+resources = declare(catalog, environment, project_root)
+export(resources, deletion_check(str(catalog_file), resources.voices, environment))

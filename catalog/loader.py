@@ -14,9 +14,18 @@ from urllib.parse import urlsplit
 from catalog.audio_files import wav_problem
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
 from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
+from provider.speech.client import API_VERSIONS
 from provider.speech.voice_inputs import CREATE_REQUESTS, SEED_API_VERSION, SEED_DOCUMENT_POST
 from provider.storage.inputs import check_container_name
-from provider.validation import check_extensions, check_id, check_url, normalise_extension
+from provider.validation import (
+    check_extensions,
+    check_id,
+    check_locale,
+    check_one_of,
+    check_optional_text,
+    check_url,
+    normalise_extension,
+)
 
 SECTIONS = ("storage", "projects", "consents", "voices")
 STORAGE_KEYS = {"accountUrl": True, "container": True, "sasLifetimeDays": False}
@@ -44,6 +53,28 @@ VOICE_KEYS = {
     "displayName": False,
 }
 AUDIOS_KEYS = {"containerUrl": False, "files": False, "prefix": False, "extensions": True}
+# Fields whose value is text, wherever they appear; each is checked for its type and length.
+TEXT_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "projectId",
+        "consentId",
+        "description",
+        "displayName",
+        "voiceTalentName",
+        "companyName",
+        "locale",
+        "apiVersion",
+        "createRequest",
+        "prefix",
+        "accountUrl",
+        "container",
+        "containerUrl",
+        "audioUrl",
+        "audioFile",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +104,7 @@ def load_catalog(path: Path, project_root: Path | None = None) -> Catalog:
     checker = _Checker(str(path), loaded.lines, project_root or path.resolve().parent.parent)
     for key_path in loaded.duplicate_keys:
         checker.problem(key_path, "given twice in one mapping")
-    catalog = checker.catalog(loaded.data if loaded.data is not None else {})
+    catalog = checker.catalog(loaded.data)
     if checker.problems:
         raise CatalogError(checker.problems)
     return catalog
@@ -91,9 +122,15 @@ class _Checker:
         self.problems.append(CatalogProblem(self.file, line_of(self.lines, path), _dotted(path), reason))
 
     def catalog(self, data: Any) -> Catalog:
+        if data is None:
+            # An emptied file must not read as "delete every voice".
+            self.problem((), "declares nothing; a stack that is meant to hold no voices says so with `voices: []`")
+            return Catalog()
         if not isinstance(data, dict):
             self.problem((), "the catalog must be a mapping with keys " + ", ".join(SECTIONS))
             return Catalog()
+        if "voices" not in data:
+            self.problem((), "has no voices section; a stack that is meant to hold no voices says `voices: []`")
         for key in data:
             if key not in SECTIONS:
                 self.problem((key,), f"unknown section (expected one of {', '.join(SECTIONS)})")
@@ -141,6 +178,9 @@ class _Checker:
             if required and entry.get(key) in (None, ""):
                 self.problem((*path, key), "is required")
         for key, value in entry.items():
+            if key in TEXT_KEYS and value is not None:
+                for found in check_optional_text(key, value):
+                    self.problem((*path, key), found.reason)
             if isinstance(value, str):
                 self.refuse_secret((*path, key), value)
         return True
@@ -165,6 +205,8 @@ class _Checker:
             return None
         if PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts:
             self.problem(path, "must be relative to the project root, without '..'")
+        elif not (self.project_root / value).resolve().is_relative_to(self.project_root.resolve()):
+            self.problem(path, f"{value} leads outside the project (a symbolic link); copy the file in instead")
         elif not (self.project_root / value).is_file():
             self.problem(path, f"no such file: {value} (paths are relative to {self.project_root})")
         return value
@@ -205,6 +247,8 @@ class _Checker:
 
     def consent(self, path: Path_, entry: dict[str, Any]) -> ConsentSpec:
         self.ids(path, entry, "id", "projectId")
+        for found in check_locale("locale", entry.get("locale")):
+            self.problem((*path, "locale"), found.reason)
         audio_file, audio_url = entry.get("audioFile"), entry.get("audioUrl")
         if (audio_file is None) == (audio_url is None):
             self.problem((*path, "audioFile"), "give exactly one of audioFile and audioUrl (the consent recording)")
@@ -226,6 +270,8 @@ class _Checker:
 
     def voice(self, path: Path_, entry: dict[str, Any], storage: StorageSpec | None) -> VoiceSpec:
         self.ids(path, entry, "id", "projectId", "consentId")
+        for found in check_one_of("apiVersion", entry.get("apiVersion"), API_VERSIONS):
+            self.problem((*path, "apiVersion"), found.reason)
         audios = entry.get("audios")
         audios_path = (*path, "audios")
         container_url, prefix = None, None
@@ -255,7 +301,7 @@ class _Checker:
             )
         return VoiceSpec(
             id=str(entry.get("id")),
-            name=entry.get("name"),
+            name=_text(entry, "name"),
             project_id=str(entry.get("projectId")),
             consent_id=str(entry.get("consentId")),
             container_url=container_url,
@@ -356,6 +402,12 @@ class _Checker:
                 self.problem((*path, field), f"another voice already has the resource name {voice.resource_name!r}")
             names.add(voice.resource_name)
             ids.add(voice.id)
+
+
+def _text(entry: dict[str, Any], key: str) -> str | None:
+    """The field's value if it is text (any other is already reported), else None."""
+    value = entry.get(key)
+    return value if isinstance(value, str) else None
 
 
 def _dotted(path: Path_) -> str:

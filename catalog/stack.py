@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 import pulumi
 
+from catalog.environment import Environment
 from catalog.managed_storage import ManagedStorage
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
 from provider.consent import Consent, ConsentArgs
@@ -17,30 +18,6 @@ from provider.hashing import file_sha256
 from provider.personal_voice import AudiosArgs, PersonalVoice, PersonalVoiceArgs
 from provider.project import Project, ProjectArgs
 from provider.prompt_files import PromptFile
-from provider.speech.client import DEFAULT_API_VERSION
-
-
-@dataclass(frozen=True)
-class Environment:
-    """Where the resources live, from the stack's config."""
-
-    endpoint: str
-    api_version: str = DEFAULT_API_VERSION
-    # The SAS token for containers the stack does not manage.
-    sas_token: pulumi.Output[str] | None = None
-
-    @classmethod
-    def from_config(cls, config: pulumi.Config) -> "Environment":
-        return cls(
-            endpoint=config.require("speechEndpoint"),
-            api_version=config.get("apiVersion") or DEFAULT_API_VERSION,
-            sas_token=config.get_secret("sasToken"),
-        )
-
-    def with_sas(self, url: str) -> pulumi.Input[str]:
-        if self.sas_token is None:
-            return url
-        return pulumi.Output.secret(self.sas_token.apply(lambda token: f"{url}?{token.lstrip('?')}"))
 
 
 @dataclass
@@ -140,18 +117,17 @@ def _voice(
     )
 
 
-def export(resources: StackResources) -> None:
-    """Per voice id, what a consumer of the stack relies on; and each consent's status."""
-    pulumi.export(
-        "voices",
-        {
-            voice_id: {
-                "speakerProfileId": voice.speakerProfileId,
-                "status": voice.status,
-                "projectId": voice.projectId,
-                "endpoint": voice.endpoint,
-            }
-            for voice_id, voice in resources.voices.items()
-        },
-    )
+def export(resources: StackResources, checked: pulumi.Output[None]) -> None:
+    """Per voice id, what a consumer of the stack relies on (once `checked` resolves: a run that
+    fails it keeps the outputs it had); and each consent's status."""
+    voices = {
+        voice_id: {
+            "speakerProfileId": voice.speakerProfileId,
+            "status": voice.status,
+            "projectId": voice.projectId,
+            "endpoint": voice.endpoint,
+        }
+        for voice_id, voice in resources.voices.items()
+    }
+    pulumi.export("voices", checked.apply(lambda _: voices))
     pulumi.export("consents", {consent_id: consent.status for consent_id, consent in resources.consents.items()})

@@ -6,7 +6,6 @@ as `audioSha256`, so a new recording at the same path is a change (a replacement
 service cannot swap a consent's recording).
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,20 @@ from provider.hashing import file_sha256
 from provider.inputs import base_url, is_unknown
 from provider.prompt_files import read_verified
 from provider.speech.base import CustomVoiceResourceProvider
-from provider.speech.client import CONSENT, DEFAULT_API_VERSION, CreateAnswer, CustomVoiceClient
-from provider.validation import Problem, check_endpoint, check_id, check_optional_text, check_url, id_from_name
+from provider.speech.client import API_VERSIONS, CONSENT, DEFAULT_API_VERSION, CreateAnswer, CustomVoiceClient
+from provider.validation import (
+    Problem,
+    check_endpoint,
+    check_id,
+    check_locale,
+    check_one_of,
+    check_optional_text,
+    check_url,
+    id_from_name,
+)
 
-LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 REQUIRED_TEXT = ("voiceTalentName", "companyName", "locale")
-OPTIONAL_TEXT = ("description", "displayName", "apiVersion")
+OPTIONAL_TEXT = ("description", "displayName")
 
 
 class ConsentProvider(CustomVoiceResourceProvider):
@@ -75,9 +82,8 @@ class ConsentProvider(CustomVoiceResourceProvider):
                 problems.append(Problem(field, "is required"))
         for field in (*REQUIRED_TEXT, *OPTIONAL_TEXT):
             problems += check_optional_text(field, inputs.get(field))
-        locale = inputs.get("locale")
-        if isinstance(locale, str) and locale and not LOCALE.match(locale):
-            problems.append(Problem("locale", f"{locale!r} is not a locale such as 'en-US'"))
+        problems += check_locale("locale", inputs.get("locale"))
+        problems += check_one_of("apiVersion", inputs.get("apiVersion"), API_VERSIONS)
         problems += self._recording(inputs)
         return inputs, problems
 

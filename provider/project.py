@@ -17,6 +17,7 @@ from provider.diffing import DiffRules
 from provider.errors import Refused
 from provider.speech.base import CustomVoiceResourceProvider
 from provider.speech.client import (
+    API_VERSIONS,
     CONSENT,
     DEFAULT_API_VERSION,
     PERSONAL_VOICE,
@@ -24,7 +25,7 @@ from provider.speech.client import (
     CreateAnswer,
     CustomVoiceClient,
 )
-from provider.validation import Problem, check_endpoint, check_id, check_optional_text, id_from_name
+from provider.validation import Problem, check_endpoint, check_id, check_one_of, check_optional_text, id_from_name
 
 PERSONAL_VOICE_KIND = "PersonalVoice"
 
@@ -45,8 +46,9 @@ class ProjectProvider(CustomVoiceResourceProvider):
     def normalise_fields(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs = {key: news[key] for key in self.input_keys if news.get(key) is not None}
         problems = check_endpoint("endpoint", inputs.get("endpoint")) + check_id("projectId", inputs.get("projectId"))
-        for field in ("description", "displayName", "apiVersion"):
+        for field in ("description", "displayName"):
             problems += check_optional_text(field, inputs.get(field))
+        problems += check_one_of("apiVersion", inputs.get("apiVersion"), API_VERSIONS)
         if not isinstance(inputs.get("forceDelete", False), bool):
             problems.append(Problem("forceDelete", "must be true or false"))
         return inputs, problems

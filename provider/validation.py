@@ -11,6 +11,10 @@ from urllib.parse import urlsplit
 
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$")
 ID_RULE = "3 to 64 characters: letters, digits, '.', '_' and '-', starting and ending with a letter or digit"
+LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+# The spec sets no maximum length on these (only a minimum of 1 on the names); these are this
+# project's, so that nothing megabytes long is sent as a description.
+TEXT_LIMITS = {"description": 1024, "displayName": 256, "voiceTalentName": 256, "companyName": 256}
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,25 @@ def check_extensions(field: str, value: object) -> list[Problem]:
 
 
 def check_optional_text(field: str, value: object) -> list[Problem]:
-    if value is None or isinstance(value, str):
+    """A string if given, no longer than its field's limit in TEXT_LIMITS."""
+    if value is None:
         return []
-    return [Problem(field, f"must be a string, got {type(value).__name__}")]
+    if not isinstance(value, str):
+        return [Problem(field, f"must be a string, got {type(value).__name__}")]
+    limit = TEXT_LIMITS.get(field.split(".")[-1])
+    if limit is not None and len(value) > limit:
+        return [Problem(field, f"is {len(value)} characters long; at most {limit}")]
+    return []
+
+
+def check_locale(field: str, value: object) -> list[Problem]:
+    if isinstance(value, str) and value and not LOCALE.match(value):
+        return [Problem(field, f"{value!r} is not a locale such as 'en-US'")]
+    return []
+
+
+def check_one_of(field: str, value: object, allowed: tuple[str, ...]) -> list[Problem]:
+    """None (not given) passes: the caller's default applies."""
+    if value is None or value in allowed:
+        return []
+    return [Problem(field, f"{value!r} is not one of {', '.join(allowed)}")]

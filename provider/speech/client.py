@@ -12,6 +12,8 @@ from provider.speech.errors import CustomVoiceApiError
 from provider.speech.polling import PollSettings, StatusPoller
 from provider.speech.transport import build_session, json_or_empty
 
+# The Custom Voice API versions this client speaks, as published.
+API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
 DEFAULT_API_VERSION = "2026-01-01"
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds, for every call

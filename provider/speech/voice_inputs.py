@@ -12,11 +12,13 @@ from typing import Any
 from provider.inputs import is_unknown, judged, lookup
 from provider.prompt_files import any_unknown, check_prompt_files, content_sha256
 from provider.redaction import strip_query
+from provider.speech.client import API_VERSIONS
 from provider.validation import (
     Problem,
     check_endpoint,
     check_extensions,
     check_id,
+    check_one_of,
     check_optional_text,
     check_url,
     normalise_extension,
@@ -51,8 +53,9 @@ def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     problems = check_endpoint("endpoint", inputs.get("endpoint"))
     for field in ("voiceId", "projectId", "consentId"):
         problems += check_id(field, inputs.get(field))
-    for field in ("description", "displayName", "apiVersion", "promptAudioSha256"):
+    for field in ("description", "displayName", "promptAudioSha256"):
         problems += check_optional_text(field, inputs.get(field))
+    problems += check_one_of("apiVersion", inputs.get("apiVersion"), API_VERSIONS)
 
     problems += _check_create_request(inputs.get("createRequest"), inputs)
     if "audioFiles" in inputs:

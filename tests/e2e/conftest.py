@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,13 @@ def project(tmp_path: Path, pulumi_bin: str, request: pytest.FixtureRequest) -> 
     Entra ID: config `authentication: entra`, no key, a token from the emulator's managed identity.
     Parametrized with "storage", the emulator reads prompt audio through each voice's SAS URL
     (from Azurite) as the service does, and the stack has Azurite's account key."""
-    mode = getattr(request, "param", "key")
+    with new_project(tmp_path, pulumi_bin, getattr(request, "param", "key")) as made:
+        yield made
+
+
+@contextmanager
+def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key") -> Iterator[Project]:
+    """A project in `tmp_path` with its stack initialised and configured, destroyed at the end."""
     entra = mode == "entra"
     inspector = PromptAudioInspector() if mode == "storage" else None
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3, audio_inspector=inspector)

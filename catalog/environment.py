@@ -1,0 +1,65 @@
+"""Where the stack's resources live and how far a run may go, from the stack's config: every
+value checked before any resource is declared, each problem naming its config key."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from provider.config import StackConfig
+from provider.errors import ConfigError
+from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
+from provider.speech.settings import ENTRA_AUTHENTICATION, SpeechSettings
+from provider.validation import check_endpoint, check_entra_endpoint, check_one_of
+
+ENDPOINT_CONFIG = "speechEndpoint"
+API_VERSION_CONFIG = "apiVersion"
+MAX_DELETE_SHARE_CONFIG = "maxVoiceDeleteShare"
+# Set for one run (`PV_ALLOW_VOICE_DELETES=1 pulumi up`), it lets that run delete more.
+ALLOW_DELETES_ENVIRONMENT_VARIABLE = "PV_ALLOW_VOICE_DELETES"
+
+
+class _ProgramConfig:
+    """The stack config as the program sees it, in the shape the provider host gets it."""
+
+    def get(self, key: str) -> Any:
+        return pulumi.runtime.get_config(key)
+
+
+@dataclass(frozen=True)
+class Environment:
+    endpoint: str
+    api_version: str = DEFAULT_API_VERSION
+    # The SAS token for containers the stack does not manage.
+    sas_token: pulumi.Output[str] | None = None
+    # The share of the stack's voices one run may delete (all of them never, unless allowed).
+    max_delete_share: float = 0.5
+    deletes_allowed: bool = False
+
+    @classmethod
+    def from_config(cls, config: pulumi.Config, environ: Mapping[str, str] = os.environ) -> "Environment":
+        endpoint = config.require(ENDPOINT_CONFIG)
+        api_version = config.get(API_VERSION_CONFIG) or DEFAULT_API_VERSION
+        # The provider host reads these again; read here, a mistake stops the preview at once.
+        settings = SpeechSettings.load(_ProgramConfig())
+        problems = check_endpoint(ENDPOINT_CONFIG, endpoint)
+        if settings.authentication == ENTRA_AUTHENTICATION:
+            problems += check_entra_endpoint(ENDPOINT_CONFIG, endpoint)
+        problems += check_one_of(API_VERSION_CONFIG, api_version, API_VERSIONS)
+        if problems:
+            raise ConfigError("\n".join(f"config {problem}" for problem in problems))
+        share = StackConfig(_ProgramConfig()).number(MAX_DELETE_SHARE_CONFIG, 0.5, at_least=0, at_most=1)
+        return cls(
+            endpoint=endpoint,
+            api_version=api_version,
+            sas_token=config.get_secret("sasToken"),
+            max_delete_share=share,
+            deletes_allowed=environ.get(ALLOW_DELETES_ENVIRONMENT_VARIABLE, "") not in ("", "0"),
+        )
+
+    def with_sas(self, url: str) -> pulumi.Input[str]:
+        if self.sas_token is None:
+            return url
+        return pulumi.Output.secret(self.sas_token.apply(lambda token: f"{url}?{token.lstrip('?')}"))
