@@ -28,7 +28,7 @@ from provider.validation import (
 )
 
 SECTIONS = ("storage", "projects", "consents", "voices")
-STORAGE_KEYS = {"accountUrl": True, "container": True, "sasLifetimeDays": False}
+STORAGE_KEYS = {"accountUrl": True, "container": True}
 PROJECT_KEYS = {"id": True, "description": False, "displayName": False, "forceDelete": False}
 CONSENT_KEYS = {
     "id": True,
@@ -227,11 +227,7 @@ class _Checker:
         if container:
             for found in check_container_name("container", container):
                 self.problem((*path, "container"), found.reason)
-        lifetime = entry.get("sasLifetimeDays", 30)
-        if not isinstance(lifetime, int) or isinstance(lifetime, bool) or not 1 <= lifetime <= 365:
-            self.problem((*path, "sasLifetimeDays"), "must be a whole number of days from 1 to 365")
-            lifetime = 30
-        return StorageSpec(account_url, container, lifetime)
+        return StorageSpec(account_url, container)
 
     def project(self, path: Path_, entry: dict[str, Any]) -> ProjectSpec:
         self.ids(path, entry, "id")

@@ -31,7 +31,6 @@ class StorageSpec:
 
     account_url: str
     container: str
-    sas_lifetime_days: int = 30
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def _voice(
     audios, audio_files = None, []
     if spec.files and storage is not None:
         uploaded, prompt_audio_sha256 = storage.upload(spec)
-        audios = AudiosArgs(storage.container_url_with_sas(), list(spec.extensions), spec.prefix)
+        audios = AudiosArgs(storage.container_url, list(spec.extensions), spec.prefix)
         depends_on.append(uploaded)
     elif spec.files:
         # Sent with the create: paths stay relative to the project root, as in state.
@@ -107,6 +107,7 @@ def _voice(
             display_name=spec.display_name,
             prompt_audio_sha256=prompt_audio_sha256,
             create_request=spec.create_request,
+            mint_read_sas=spec.files != () and storage is not None,
         ),
         pulumi.ResourceOptions(
             depends_on=depends_on,

@@ -8,6 +8,10 @@ permissions change, diff proposes an in-place update, which signs a new token. A
 or container replaces it. A SAS lives nowhere in the service, so refresh keeps it as it is
 and delete has nothing to remove (only rotating the account key revokes a signed token).
 
+The catalog no longer declares one: a voice's SAS is minted by the provider host at the
+voice's create and kept nowhere (`PersonalVoice` with `mintReadSas`). This resource stays for
+programs that want a standing token, and for the stacks that hold one.
+
 Import path contract: stacks hold a by-reference pickle of `ContainerSasProvider` from this
 module; moving it breaks refresh and destroy of existing stacks.
 """
@@ -16,24 +20,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import pulumi
-from azure.storage.blob import ContainerSasPermissions, generate_container_sas
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
 
 from provider.diffing import DiffRules
 from provider.inputs import is_unknown
 from provider.storage.base import StorageResourceProvider
-from provider.storage.client import account_name
 from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url, whole_number
+from provider.storage.sas import PERMISSIONS, read_list_sas
 from provider.validation import Problem
 
-PERMISSIONS = str(ContainerSasPermissions(read=True, list=True))  # "rl"
 DEFAULT_LIFETIME_DAYS = 30
 DEFAULT_RENEW_WITHIN_DAYS = 7
-# The token is valid from a little before it is signed: clocks differ.
-CLOCK_SKEW = timedelta(minutes=15)
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -107,16 +106,7 @@ class ContainerSasProvider(StorageResourceProvider):
     def _sign(self, props: dict[str, Any]) -> dict[str, Any]:
         now = datetime.now(UTC).replace(microsecond=0)
         expiry = now + timedelta(days=props["lifetimeDays"])
-        token = generate_container_sas(
-            account_name(props["accountUrl"]),
-            props["containerName"],
-            account_key=self.settings.require_key(),
-            permission=PERMISSIONS,
-            start=now - CLOCK_SKEW,
-            expiry=expiry,
-            # Plain http is for local emulators only (the inputs' rule); Azure gets https only.
-            protocol="https" if urlsplit(props["accountUrl"]).scheme == "https" else "https,http",
-        )
+        token = read_list_sas(props["accountUrl"], props["containerName"], self.settings.require_key(), expiry)
         return {"permissions": PERMISSIONS, "token": token, "expiresOn": expiry.strftime(_TIME_FORMAT)}
 
 

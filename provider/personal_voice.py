@@ -6,6 +6,7 @@ this module; moving it breaks refresh and destroy of existing stacks.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pulumi
@@ -14,6 +15,7 @@ from pulumi.dynamic import Resource
 from provider.diffing import DiffRules
 from provider.inputs import base_url
 from provider.prompt_files import PromptFile, read_verified
+from provider.redaction import register_sas
 from provider.speech.base import CustomVoiceResourceProvider
 from provider.speech.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CreateAnswer, CustomVoiceClient
 from provider.speech.voice_inputs import (
@@ -25,6 +27,7 @@ from provider.speech.voice_inputs import (
     normalise,
     request_body,
 )
+from provider.storage.sas import short_lived_container_url
 from provider.validation import Problem, id_from_name
 
 
@@ -50,7 +53,7 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
         ),
         # How the voice was sent: the seed's form, or where its recordings lay (their content
         # is promptAudioSha256).
-        in_place=("apiVersion", "createRequest", "audioFiles"),
+        in_place=("apiVersion", "createRequest", "audioFiles", "mintReadSas"),
         sas_urls=("audios.containerUrl",),
         comparable={"audios.extensions": extension_set, "audios.containerUrl": base_url},
         stable_outputs=("createdDateTime",),
@@ -75,6 +78,13 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
             # Read (and checked against the preview's hashes) before anything is sent.
             files = [(file["name"], read_verified(file)) for file in props["audioFiles"]]
             return client.create_from_files(PERSONAL_VOICE, voice_id, body, files)
+        if props.get("mintReadSas"):
+            # Valid while the service may still read the audio: the create's time, no longer.
+            valid_for = timedelta(seconds=self.settings.create_timeout_seconds)
+            key = self.settings.storage.require_key()
+            url = short_lived_container_url(body["audios"]["containerUrl"], key, valid_for)
+            register_sas(url)
+            body["audios"] = {**body["audios"], "containerUrl": url}
         if props.get("createRequest") == SEED_DOCUMENT_POST:
             return client.create_with_seed_form(voice_id, body)
         return client.create(PERSONAL_VOICE, voice_id, body)
@@ -110,6 +120,9 @@ class PersonalVoiceArgs:
     prompt_audio_sha256: pulumi.Input[str] | None = None
     # SEED_DOCUMENT_POST: create with the seed document's POST, which no published spec has.
     create_request: str | None = None
+    # True: `audios.container_url` has no SAS; the provider host mints a short-lived one at
+    # create (signed with the storage account key from config or environment) and keeps it nowhere.
+    mint_read_sas: bool = False
 
 
 class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
@@ -138,6 +151,7 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
             "audios": _audios(args.audios),
             "audioFiles": [file.as_input() for file in args.audio_files] or None,
             "createRequest": args.create_request,
+            "mintReadSas": args.mint_read_sas or None,
             "description": args.description,
             "displayName": args.display_name,
             "promptAudioSha256": args.prompt_audio_sha256,

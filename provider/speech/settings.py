@@ -18,6 +18,7 @@ from provider.errors import ConfigError
 from provider.redaction import register_secret
 from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
 from provider.speech.polling import PollSettings
+from provider.storage.settings import StorageSettings
 from provider.validation import Problem, check_entra_endpoint
 
 KEY_CONFIG = "speechKey"
@@ -39,6 +40,8 @@ class SpeechSettings:
     poll_interval_seconds: float = 1.0
     retries: int = 4
     backoff_factor: float = 0.5
+    # For the prompt audio SAS a voice's create mints (`mintReadSas`).
+    storage: StorageSettings = field(default_factory=StorageSettings, repr=False)
 
     @classmethod
     def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "SpeechSettings":
@@ -55,6 +58,7 @@ class SpeechSettings:
             poll_interval_seconds=config.number("pollIntervalSeconds", defaults.poll_interval_seconds, above=0),
             retries=int(config.number("httpRetries", defaults.retries, at_least=0, at_most=20)),
             backoff_factor=config.number("retryBackoffSeconds", defaults.backoff_factor, at_least=0, at_most=60),
+            storage=StorageSettings.load(source, environ),
         )
 
     def auth(self) -> requests.auth.AuthBase:

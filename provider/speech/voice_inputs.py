@@ -33,6 +33,7 @@ INPUT_KEYS = (
     "audios",
     "audioFiles",
     "createRequest",
+    "mintReadSas",
     "description",
     "displayName",
     "promptAudioSha256",
@@ -58,6 +59,7 @@ def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     problems += check_one_of("apiVersion", inputs.get("apiVersion"), API_VERSIONS)
 
     problems += _check_create_request(inputs.get("createRequest"), inputs)
+    problems += _check_mint_read_sas(inputs)
     if "audioFiles" in inputs:
         return inputs, problems + _audio_files(inputs)
     return inputs, problems + _audios(inputs)
@@ -89,6 +91,19 @@ def _audio_files(inputs: dict[str, Any]) -> list[Problem]:
     if not judged(found, inputs) and not any_unknown(files):
         inputs["promptAudioSha256"] = content_sha256(files)
     return problems + found
+
+
+def _check_mint_read_sas(inputs: dict[str, Any]) -> list[Problem]:
+    mint = inputs.get("mintReadSas")
+    if mint is None:
+        return []
+    if not isinstance(mint, bool):
+        return [Problem("mintReadSas", "must be true or false")]
+    if mint and "audioFiles" in inputs:
+        return [Problem("mintReadSas", "is for audios in a container, not audioFiles")]
+    if mint and "?" in str(lookup(inputs, "audios.containerUrl") or ""):
+        return [Problem("audios.containerUrl", "with mintReadSas, give the container URL without a SAS")]
+    return []
 
 
 def _check_create_request(value: Any, inputs: dict[str, Any]) -> list[Problem]:

@@ -311,7 +311,7 @@ CASES = [
     ),
     Case(
         "storage sas lifetime",
-        "e2e.yaml:4: storage.sasLifetimeDays: must be a whole number",
+        "e2e.yaml:4: storage.sasLifetimeDays: unknown field",
         STORAGE + "  sasLifetimeDays: 0\n" + BASE,
     ),
     Case(

@@ -1,7 +1,8 @@
 """The whole chain from nothing, as the dev stack builds it: a project, consents from local
-recordings, prompt audio uploaded to Azurite with a generated SAS, and voices through both API
-forms; the emulator reads the audio through the SAS as the service does."""
+recordings, prompt audio uploaded to Azurite, and voices in two API versions, each created
+with a SAS minted for it; the emulator reads the audio through that SAS as the service does."""
 
+import json
 import shutil
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from tests.audio import mp3_bytes, write_wav
-from tests.e2e.catalogs import profile_ids
+from tests.e2e.catalogs import VOICE_TYPE, profile_ids
 from tests.e2e.conftest import ROOT, Project
 from tests.storage_fixtures import Azurite
 
@@ -46,13 +47,11 @@ def test_from_nothing_to_voices_and_back(project: Project, azurite: Azurite) -> 
 
     project.pulumi("up", "--yes", "--expect-no-changes")
 
-    # A new SAS from the stack (here: a new lifetime) updates the voices in place, sending nothing.
-    catalog["storage"]["sasLifetimeDays"] = 20
-    project.write_catalog(catalog)
-    project.backend.clear_requests()
-    project.pulumi("up", "--yes")
-    assert project.writes_seen() == []
-    assert profile_ids(project) == first
+    # The service read the audio through a SAS minted at create; the stack keeps none.
+    resources = json.loads(project.pulumi("stack", "export", "--show-secrets").stdout)["deployment"]["resources"]
+    assert not any(r["type"].endswith(":ContainerSas") for r in resources)
+    voices = [r for r in resources if r["type"] == VOICE_TYPE]
+    assert len(voices) == 2 and not any("sig=" in json.dumps(v) for v in voices)
 
     # A new recording replaces only that voice, and preview says so before anything happens.
     write_wav(project.directory / "stacks" / "dev-audio" / "jessica-prompt.wav", seconds=7)

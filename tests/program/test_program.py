@@ -15,7 +15,6 @@ VOICE = "pulumi-python:dynamic/customvoice:PersonalVoice"
 CONSENT = "pulumi-python:dynamic/customvoice:Consent"
 PROJECT = "pulumi-python:dynamic/customvoice:Project"
 PROMPT_AUDIO = "pulumi-python:dynamic/storage:PromptAudio"
-GENERATED_SAS = "sv=2025-01-05&sp=rl&sig=Z2VuZXJhdGVkc2lnbmF0dXJl"
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -27,8 +26,6 @@ class Mocks(pulumi.runtime.Mocks):
             outputs["outputs"] = {}  # the stack's own last outputs (the deletion guard's): none yet
         elif args.typ.endswith(":BlobContainer"):
             outputs["containerUrl"] = f"{outputs['accountUrl']}/{outputs['containerName']}"
-        elif args.typ.endswith(":ContainerSas"):
-            outputs["token"] = GENERATED_SAS
         elif args.typ == VOICE:
             outputs.update(speakerProfileId=str(uuid.uuid4()), status="Succeeded")
         elif args.typ == CONSENT:
@@ -97,17 +94,15 @@ def test_voices_depend_on_their_project_consent_and_uploaded_audio(monitor):
 
 
 @pulumi.runtime.test
-def test_the_generated_sas_reaches_the_voice_only_as_a_secret(monitor):
+def test_a_managed_container_reaches_the_voice_without_a_sas_which_the_provider_mints(monitor):
     namespace = run_program()
 
     def check():
         voice = monitor.of_type(VOICE)["jessica"]
-        container_url = voice.object.fields["audios"].struct_value.fields["containerUrl"].struct_value
-        assert container_url.fields[rpc._special_sig_key].string_value == rpc._special_secret_sig
-        assert container_url.fields["value"].string_value == (
-            f"http://127.0.0.1:10000/devstoreaccount1/prompt-audio?{GENERATED_SAS}"
-        )
-        assert "audios" in voice.additionalSecretOutputs
+        inputs = inputs_of(voice)
+        assert inputs["audios"]["containerUrl"] == "http://127.0.0.1:10000/devstoreaccount1/prompt-audio"
+        assert inputs["mintReadSas"] is True
+        assert not any(r.type.endswith(":ContainerSas") for r in monitor.requests)
 
     return after_registration(namespace, check)
 

@@ -2,8 +2,10 @@
 that the emulator, reading storage as the service does, trains from what they made."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 import pytest
 from azure.core.exceptions import HttpResponseError
@@ -14,11 +16,13 @@ from emulator import CustomVoiceBackend, mock_custom_voice
 from emulator.prompt_audio_inspector import PromptAudioInspector
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import ContainerSasProvider
-from provider.errors import Refused
+from provider.errors import ConfigError, Refused
 from provider.hashing import file_sha256
 from provider.prompt_audio import SHA256_METADATA, PromptAudioProvider
+from provider.speech.adoption import ResourceFailed
 from provider.storage.base import StorageResourceProvider
 from provider.storage.client import StorageError
+from provider.storage.sas import short_lived_container_url
 from tests.audio import write_wav
 from tests.conftest import ENDPOINT, configured_provider, voice_inputs
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite
@@ -244,3 +248,36 @@ def test_prompt_audio_whose_container_is_gone_reads_as_gone(azurite: Azurite, tm
         "files": [{"name": "a.wav", "path": "a.wav", "sha256": "0" * 64}],
     }
     assert configured(PromptAudioProvider()).read("id", props).id == ""
+
+
+def test_a_voice_reads_a_managed_container_through_a_sas_minted_at_create_and_kept_nowhere(
+    azurite: Azurite, tmp_path: Path
+):
+    backend = CustomVoiceBackend(keys=["0123456789abcdef0123456789abcdef"], audio_inspector=PromptAudioInspector())
+    backend.add_project("proj")
+    backend.add_consent("consent", "proj")
+    container = azurite.new_container()
+    container.upload_blob("jessica/prompt.wav", write_wav(tmp_path / "prompt.wav", 6.0, 16000).read_bytes())
+    url = f"{azurite.account_url}/{container.container_name}"
+    inputs = voice_inputs(audios_containerUrl=url, mintReadSas=True)
+    with mock_custom_voice(ENDPOINT, backend=backend):
+        voice = configured_provider(storageAccountKey=ACCOUNT_KEY).create(inputs)
+        assert outs(voice)["status"] == "Succeeded"
+        assert "sig=" not in str(outs(voice))
+        with pytest.raises(ResourceFailed, match="InaccessibleCustomerStorage"):
+            configured_provider(storageAccountKey="d3Jvbmcta2V5").create({**inputs, "voiceId": "Other"})
+        with pytest.raises(ConfigError, match="storageAccountKey"):
+            configured_provider().create({**inputs, "voiceId": "Third"})
+    container.delete_container()
+
+
+def test_a_minted_sas_reads_and_lists_for_the_creates_time_and_no_longer():
+    url = short_lived_container_url(
+        "https://contoso.blob.core.windows.net/voices", ACCOUNT_KEY, valid_for=timedelta(minutes=10)
+    )
+    base, _, query = url.partition("?")
+    fields = dict(parse_qsl(query))
+    assert base == "https://contoso.blob.core.windows.net/voices"
+    assert (fields["sp"], fields["sr"], fields["spr"]) == ("rl", "c", "https")
+    expiry = datetime.strptime(fields["se"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert timedelta(minutes=24) < expiry - datetime.now(UTC) <= timedelta(minutes=25)

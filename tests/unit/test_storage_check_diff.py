@@ -9,13 +9,14 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime import rpc
 
 from provider.blob_container import BlobContainerProvider
-from provider.container_sas import PERMISSIONS, ContainerSasProvider, renewal_due
+from provider.container_sas import ContainerSasProvider, renewal_due
 from provider.errors import ConfigError
 from provider.hashing import file_sha256
 from provider.prompt_audio import PromptAudioProvider
 from provider.prompt_files import PromptFile, content_sha256
 from provider.redaction import redact
 from provider.storage.client import account_name
+from provider.storage.sas import PERMISSIONS
 from provider.storage.settings import StorageSettings
 from tests.audio import write_wav
 
