@@ -42,6 +42,11 @@ class DynamicProvider(ResourceProvider, Generic[SettingsT]):
         """In-place changes that no input shows (a token due for renewal, say)."""
         return []
 
+    def drift(self, olds: dict[str, Any]) -> list[str]:
+        """Outputs whose value, as the service last answered it, means the resource must be
+        made again (a resource the service has failed or disabled since, say)."""
+        return []
+
     def identity(self) -> tuple[str, ...]:
         """The inputs that name the resource in its service (see `DiffRules.diff`)."""
         return ()
@@ -62,7 +67,11 @@ class DynamicProvider(ResourceProvider, Generic[SettingsT]):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return self.diff_rules.diff(
-            olds, news, identity=self.identity(), also_in_place=self.computed_changes(olds, news)
+            olds,
+            news,
+            identity=self.identity(),
+            also_in_place=self.computed_changes(olds, news),
+            also_replacing=self.drift(olds),
         )
 
     @property

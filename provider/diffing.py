@@ -38,12 +38,14 @@ class DiffRules:
         *,
         identity: Sequence[str] = (),
         also_in_place: Sequence[str] = (),
+        also_replacing: Sequence[str] = (),
     ) -> DiffResult:
         """`identity`: the fields that name the resource in its service. While they stay the
         same, a replacement deletes the old resource before it creates the new one: two cannot
         share a name, and a create would adopt the old one, whose delete would then remove it.
-        `also_in_place`: changes a provider computes itself (a token due for renewal, say)."""
-        replacing = self.replacing_changes(olds, news)
+        `also_in_place`, `also_replacing`: changes a provider finds itself (a token due for
+        renewal, a resource the service has failed since)."""
+        replacing = [*self.replacing_changes(olds, news), *also_replacing]
         in_place = [*self.in_place_changes(olds, news), *also_in_place]
         same_identity = all(lookup(olds, name) == lookup(news, name) for name in identity)
         rewritten = bool(replacing) or any(change in self.rewrites_outputs for change in in_place)

@@ -14,6 +14,9 @@ from provider.speech.client import DEFAULT_API_VERSION, CreateAnswer, CustomVoic
 from provider.speech.settings import SpeechSettings
 from provider.validation import Problem
 
+# Statuses a consent or voice can reach in the service after it was made (the spec's Status).
+UNUSABLE_STATUSES = frozenset({"Failed", "Disabling", "Disabled"})
+
 
 class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
     settings_type = SpeechSettings
@@ -52,6 +55,10 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
     def identity(self) -> tuple[str, ...]:
         # Even at an endpoint spelled otherwise, the same id may be the same resource.
         return (self.id_input,)
+
+    def drift(self, olds: dict[str, Any]) -> list[str]:
+        # A refresh found it failed or disabled in the service: only a new one works again.
+        return ["status"] if olds.get("status") in UNUSABLE_STATUSES else []
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         resource_id = props[self.id_input]

@@ -1,5 +1,6 @@
 """A small client for the Custom Voice REST API (the part personal voices need)."""
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
@@ -10,7 +11,7 @@ import requests
 from provider.redaction import redact
 from provider.speech.errors import CustomVoiceApiError
 from provider.speech.polling import PollSettings, StatusPoller
-from provider.speech.transport import build_session, json_or_empty
+from provider.speech.transport import WaitPastDeadline, build_session, json_or_empty
 
 # The Custom Voice API versions this client speaks, as published.
 API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
@@ -41,7 +42,9 @@ class CustomVoiceClient:
         self.api_version = api_version
         self.timeout = timeout
         self.poll_settings = poll or PollSettings()
-        self._session = build_session(auth, retries=retries, backoff_factor=backoff_factor)
+        # No retry waits past the time the whole operation has (the create's deadline).
+        deadline = time.monotonic() + self.poll_settings.timeout_seconds
+        self._session = build_session(auth, retries=retries, backoff_factor=backoff_factor, deadline=deadline)
 
     def close(self) -> None:
         self._session.close()
@@ -142,6 +145,13 @@ class CustomVoiceClient:
                 timeout=self.timeout,
                 allow_redirects=False,
             )
+        except WaitPastDeadline as late:
+            raise CustomVoiceApiError(
+                f"{action} failed: {'throttled: the service' if late.throttled else 'the service'} asked to wait "
+                f"{late.wait:g} s more, past the {self.poll_settings.timeout_seconds:g} s this operation may take "
+                f"(createTimeoutSeconds). Nothing is lost: run `pulumi up` again later",
+                status=429 if late.throttled else None,
+            ) from None
         except requests.RequestException as exc:
             # `from None`: the chained exception's text may hold what `redact` is for.
             raise CustomVoiceApiError(f"{action} failed: {type(exc).__name__}: {redact(str(exc))}") from None

@@ -51,6 +51,8 @@ class CustomVoiceApiError(ServiceError):
         inner = error.get("innererror")
         if isinstance(inner, dict) and inner.get("message"):
             message = f"{message}: {inner['message']}"
+        if response.status_code == 429:
+            message = f"{message} (throttled, and still after every retry: run `pulumi up` again later)"
         return cls(
             f"{action} failed: {message}",
             status=response.status_code,

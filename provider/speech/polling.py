@@ -62,7 +62,9 @@ class StatusPoller:
             remaining = deadline - settings.clock()
             if remaining <= 0:
                 raise PollTimeout(
-                    f"{self._description} was still {self._status() or 'pending'} after {settings.timeout_seconds:g} s"
+                    f"{self._description} was still {self._status() or 'pending'} after "
+                    f"{settings.timeout_seconds:g} s (createTimeoutSeconds). It goes on provisioning in the "
+                    "service; the next `pulumi up` adopts it once it has finished"
                 )
             settings.sleep(min(interval, remaining))
             interval = min(interval * settings.growth, settings.max_interval)

@@ -1,7 +1,9 @@
-"""HTTP plumbing shared by the API clients: a requests Session with retries and auth (see `provider.speech.auth`)."""
+"""HTTP plumbing of the Custom Voice client: a requests Session with retries and auth (see
+`provider.speech.auth`)."""
 
+import time
 from collections.abc import Collection
-from typing import Any
+from typing import Any, Self
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -14,21 +16,54 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
+class WaitPastDeadline(Exception):
+    """A retry would have to wait (for Retry-After, or its backoff) past the deadline. Not an
+    OSError, so requests lets it through as it is."""
+
+    def __init__(self, wait: float, remaining: float, throttled: bool) -> None:
+        self.wait = wait
+        self.remaining = max(remaining, 0.0)
+        self.throttled = throttled
+        super().__init__(f"a retry would wait {wait:g} s, {self.remaining:.0f} s are left")
+
+
 class SafeRetry(Retry):
-    """urllib3's Retry, plus: a POST is retried on 429 only.
+    """urllib3's Retry, plus: a POST is retried on 429 only, and no wait runs past `deadline`
+    (a time.monotonic() value; None: no deadline).
 
     A throttled request was not processed, so repeating it is safe even when repeating a
     POST that failed with a 5xx might not be. Connection failures before anything was sent
     are retried for every method by urllib3's own `connect` counter.
     """
 
+    def __init__(self, *args: Any, deadline: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def new(self, **kwargs: Any) -> Self:
+        renewed = super().new(**kwargs)
+        renewed.deadline = self.deadline
+        return renewed
+
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() == "POST":
             return status_code == 429 and super().is_retry("GET", status_code, has_retry_after)
         return super().is_retry(method, status_code, has_retry_after)
 
+    def sleep(self, response: Any = None) -> None:
+        if self.deadline is not None:
+            asked = self.get_retry_after(response) if response is not None else None
+            wait = asked if asked is not None and self.respect_retry_after_header else self.get_backoff_time()
+            remaining = self.deadline - time.monotonic()
+            if wait > remaining:
+                throttled = response is not None and response.status == 429
+                raise WaitPastDeadline(wait, remaining, throttled)
+        super().sleep(response)
 
-def retry_policy(total: int, backoff_factor: float, backoff_max: float = 30.0) -> SafeRetry:
+
+def retry_policy(
+    total: int, backoff_factor: float, backoff_max: float = 30.0, deadline: float | None = None
+) -> SafeRetry:
     return SafeRetry(
         total=total,
         connect=total,
@@ -40,6 +75,7 @@ def retry_policy(total: int, backoff_factor: float, backoff_max: float = 30.0) -
         allowed_methods=IDEMPOTENT_METHODS,
         respect_retry_after_header=True,
         raise_on_status=False,
+        deadline=deadline,
     )
 
 
@@ -48,11 +84,12 @@ def build_session(
     *,
     retries: int,
     backoff_factor: float,
+    deadline: float | None = None,
     mount_prefixes: Collection[str] = ("https://", "http://"),
 ) -> requests.Session:
     session = requests.Session()
     session.auth = auth
-    adapter = HTTPAdapter(max_retries=retry_policy(retries, backoff_factor))
+    adapter = HTTPAdapter(max_retries=retry_policy(retries, backoff_factor, deadline=deadline))
     for prefix in mount_prefixes:
         session.mount(prefix, adapter)
     session.headers["User-Agent"] = "personal-voice-as-code"

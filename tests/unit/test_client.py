@@ -10,6 +10,7 @@ from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
 from provider.speech.auth import SubscriptionKeyAuth
 from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
 from provider.speech.errors import CustomVoiceApiError
+from provider.speech.polling import PollSettings
 from tests.audio import wav_bytes
 from tests.conftest import CONTAINER, ENDPOINT, KEY
 
@@ -96,6 +97,33 @@ def test_a_create_answered_200_says_the_id_was_taken(backend):
         fresh = api.create(PERSONAL_VOICE, "Voice2", body())
     assert (answer.existed, answer.resource["projectId"]) == (True, "other")
     assert (fresh.existed, fresh.resource["status"]) == (False, "NotStarted")
+
+
+@pytest.mark.parametrize(("retry_after", "retried"), [("2", True), ("90", False)])
+def test_no_retry_waits_past_the_operations_deadline(monkeypatch, retry_after, retried):
+    slept: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
+    backend = CustomVoiceBackend(keys=[KEY])
+    throttled = (429, {"Retry-After": retry_after}, {"error": {"code": "TooManyRequests", "message": "wait"}})
+    backend.inject_faults("GET", r".*/personalvoices/.*", [throttled])
+    with EmulatorServer(backend) as server, client(server.url, poll=PollSettings(timeout_seconds=5)) as api:
+        if retried:
+            assert api.get(PERSONAL_VOICE, "Nobody") is None
+        else:
+            with pytest.raises(CustomVoiceApiError, match=r"throttled: the service asked to wait 90 s more") as late:
+                api.get(PERSONAL_VOICE, "Nobody")
+            assert late.value.status == 429 and "run `pulumi up` again later" in str(late.value)
+    assert slept == ([2.0] if retried else [])
+    assert len(backend.requests) == (2 if retried else 1)
+
+
+def test_a_run_of_429s_beyond_the_retries_says_it_was_throttled(backend):
+    throttled = (429, {"Retry-After": "0"}, {"error": {"code": "TooManyRequests", "message": "slow down"}})
+    backend.inject_faults("GET", r".*/personalvoices/.*", [throttled] * 3)
+    with client(retries=2) as api, pytest.raises(CustomVoiceApiError) as caught:
+        api.get(PERSONAL_VOICE, "Nobody")
+    assert caught.value.status == 429
+    assert "throttled, and still after every retry: run `pulumi up` again later" in str(caught.value)
 
 
 def test_retry_after_is_honoured_against_the_real_server(monkeypatch):
