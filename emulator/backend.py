@@ -151,6 +151,10 @@ class CustomVoiceBackend(CustomVoiceService):
         with self._lock:
             self._faults.add(method, path_pattern, responses)
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
     def seed(self, projects: Iterable[Mapping[str, Any]] = (), consents: Iterable[Mapping[str, Any]] = ()) -> None:
         """Create catalog entries, consents already Succeeded; unknown keys are ignored."""
         with self._lock:

@@ -66,7 +66,7 @@ class Reply:
 
 
 Handler = Callable[[CustomVoiceBackend, ApiRequest], Reply]
-ControlHandler = Callable[[CustomVoiceBackend], Reply]
+ControlHandler = Callable[[CustomVoiceBackend, bytes], Reply]
 _AnyHandler = TypeVar("_AnyHandler")
 
 
@@ -82,7 +82,7 @@ def dispatch(
             return _encode(Reply(*backend.managed_identity_token(method, query, headers)))
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             control_handler, _ = _resolve(_CONTROL_ROUTES, method, path)
-            return _encode(control_handler(backend))
+            return _encode(control_handler(backend, body))
         backend.record_request(method, path, query)
         fault = backend.take_fault(method, path)
         if fault is not None:
@@ -329,16 +329,35 @@ def _get_operation(backend: CustomVoiceBackend, request: ApiRequest) -> Reply:
     return Reply(200, backend.get_operation(request.resource_id))
 
 
-def _recorded_requests(backend: CustomVoiceBackend) -> Reply:
+def _recorded_requests(backend: CustomVoiceBackend, _body: bytes) -> Reply:
     return Reply(200, [recorded.to_json() for recorded in backend.requests])
 
 
-def _clear_recorded_requests(backend: CustomVoiceBackend) -> Reply:
+def _clear_recorded_requests(backend: CustomVoiceBackend, _body: bytes) -> Reply:
     backend.clear_requests()
     return Reply(204)
 
 
-def _reset(backend: CustomVoiceBackend) -> Reply:
+def _queue_faults(backend: CustomVoiceBackend, body: bytes) -> Reply:
+    """`inject_faults` for scripts and other processes: a JSON body {"method", "path" (a regex
+    the whole path must match), "responses": [{"status", "headers"?, "body"?}, ...]}."""
+    try:
+        rule = json.loads(body or b"null")
+        responses = [(int(r["status"]), dict(r.get("headers") or {}), r.get("body")) for r in rule["responses"]]
+        backend.inject_faults(str(rule["method"]), str(rule["path"]), responses)
+    except (ValueError, TypeError, KeyError, re.error) as error:
+        raise bad_request(
+            f'A fault is {{"method", "path", "responses": [{{"status", "headers", "body"}}]}}: {error}'
+        ) from None
+    return Reply(204)
+
+
+def _clear_faults(backend: CustomVoiceBackend, _body: bytes) -> Reply:
+    backend.clear_faults()
+    return Reply(204)
+
+
+def _reset(backend: CustomVoiceBackend, _body: bytes) -> Reply:
     backend.reset()
     return Reply(204)
 
@@ -373,5 +392,6 @@ _API_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, Handler]], ...] = (
 )
 _CONTROL_ROUTES: tuple[tuple[re.Pattern[str], Mapping[str, ControlHandler]], ...] = (
     (re.compile(rf"{CONTROL_PREFIX}/requests"), {"GET": _recorded_requests, "DELETE": _clear_recorded_requests}),
+    (re.compile(rf"{CONTROL_PREFIX}/faults"), {"POST": _queue_faults, "DELETE": _clear_faults}),
     (re.compile(rf"{CONTROL_PREFIX}/reset"), {"POST": _reset}),
 )

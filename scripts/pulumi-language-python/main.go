@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -31,6 +32,10 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
+
+// How often the host checks that the engine that started it is still there. Upstream hosts check
+// every 5 minutes; a killed `pulumi up` should not leave this host and its program running that long.
+const engineCheckInterval = 2 * time.Second
 
 // Exit code with which pulumi-language-python-exec says it has already shown the user the error.
 const userActionableExitCode = 32
@@ -53,12 +58,24 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	host := &pythonHost{execScript: execScript, tracing: *tracing}
+	// Cancelled when the engine goes away: the server stops and a running program is killed.
+	lifetime, engineGone := context.WithCancel(context.Background())
+	host := &pythonHost{execScript: execScript, tracing: *tracing, lifetime: lifetime}
 	if flag.NArg() > 0 {
 		host.engineAddress = flag.Arg(0)
+		if err := rpcutil.Healthcheck(lifetime, host.engineAddress, engineCheckInterval, engineGone); err != nil {
+			fmt.Fprintf(os.Stderr, "could not watch the engine at %s: %v\n", host.engineAddress, err)
+			os.Exit(1)
+		}
 	}
+	stop := make(chan bool)
+	go func() {
+		<-lifetime.Done()
+		close(stop)
+	}()
 
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
 			return nil
@@ -98,6 +115,7 @@ type pythonHost struct {
 
 	execScript    string
 	engineAddress string
+	lifetime      context.Context
 	tracing       string
 }
 
@@ -199,7 +217,11 @@ func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulum
 		return nil, fmt.Errorf("serializing config secret keys: %w", err)
 	}
 
-	cmd, err := tc.Command(ctx, args...)
+	// The program ends with the request, or with this host when the engine is gone.
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	defer context.AfterFunc(h.lifetime, cancelRun)()
+	cmd, err := tc.Command(runCtx, args...)
 	if err != nil {
 		return nil, err
 	}

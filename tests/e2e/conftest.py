@@ -42,6 +42,11 @@ def pulumi_bin() -> str:
     return installed.stdout.strip().splitlines()[-1]
 
 
+class _WrittenOut(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @dataclass
 class Project:
     """A temporary copy of the project with its own stack, backend and emulator."""
@@ -76,7 +81,9 @@ class Project:
         return result
 
     def write_catalog(self, catalog: dict[str, Any]) -> None:
-        (self.directory / "stacks" / f"{self.stack}.yaml").write_text(yaml.safe_dump(catalog, sort_keys=False))
+        # As a person writes it: no anchors and aliases for values that happen to be shared.
+        text = yaml.dump(catalog, Dumper=_WrittenOut, sort_keys=False)
+        (self.directory / "stacks" / f"{self.stack}.yaml").write_text(text)
 
     def outputs(self) -> dict[str, Any]:
         return json.loads(self.pulumi("stack", "output", "--json").stdout)

@@ -59,4 +59,5 @@ def test_an_existing_voice_that_differs_is_left_alone_and_the_error_says_why(pro
     failed = project.pulumi("up", "--yes", check=False)
     assert failed.returncode != 0
     assert "consentId: declared 'jessica-consent', the service has 'someone-elses-consent'" in failed.stdout
+    assert "Traceback" not in failed.stdout + failed.stderr  # an error raised on purpose: one line
     assert project.voices_in_service()["JessicaVoice"]["speakerProfileId"] == speaker_profile_id

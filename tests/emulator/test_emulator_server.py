@@ -87,3 +87,25 @@ def test_module_serves_a_seeded_backend_until_sigterm(tmp_path: Path):
     assert process.returncode == 0, stderr
     assert stdout.strip() == f"emulator listening on http://127.0.0.1:{port}"
     assert not port_file.exists()
+
+
+def test_faults_can_be_queued_and_cleared_over_http_by_another_process():
+    backend = CustomVoiceBackend(keys=[KEY])
+    with EmulatorServer(backend) as server:
+        api = Api(base=server.url)
+        fault = {
+            "method": "GET",
+            "path": "/customvoice/projects",
+            "responses": [
+                {"status": 429, "headers": {"Retry-After": "90"}, "body": {"error": {"code": "TooManyRequests"}}}
+            ],
+        }
+        assert requests.post(f"{server.url}/_emulator/faults", json=fault, timeout=5).status_code == 204
+        throttled = api.call("GET", "projects")
+        assert (throttled.status_code, throttled.headers["Retry-After"]) == (429, "90")
+        assert api.call("GET", "projects").status_code == 200  # one answer per queued response
+        requests.post(f"{server.url}/_emulator/faults", json={**fault, "responses": [{"status": 503}]}, timeout=5)
+        assert requests.delete(f"{server.url}/_emulator/faults", timeout=5).status_code == 204
+        assert api.call("GET", "projects").status_code == 200
+        malformed = requests.post(f"{server.url}/_emulator/faults", json={"method": "GET"}, timeout=5)
+        assert malformed.status_code == 400 and "responses" in malformed.json()["error"]["message"]

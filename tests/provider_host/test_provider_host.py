@@ -1,12 +1,16 @@
-"""The real dynamic provider host (`python -m pulumi.dynamic`) driven over gRPC, against the
-emulator's HTTP server: proves that the by-reference pickle of the provider resolves in a
-separate process, and that configure() receives the key from stack config."""
+"""The real dynamic provider host (this project's `python -m provider.host`, Pulumi's host with
+one-line errors and an engine watch) driven over gRPC, against the emulator's HTTP server:
+proves that the by-reference pickle of the provider resolves in a separate process, that
+configure() receives the key from stack config, that errors raised on purpose arrive as their
+message alone, and that the host exits once its engine is gone."""
 
 import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from concurrent import futures
 from typing import Any
 
 import grpc
@@ -17,6 +21,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from emulator import CustomVoiceBackend, EmulatorServer
+from provider.host import ENGINE_CHECK_INTERVAL_SECONDS
 from provider.personal_voice import PersonalVoiceProvider
 from tests.conftest import KEY, voice_inputs
 
@@ -43,16 +48,7 @@ def server() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def host(tmp_path) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
-    # Started outside the repo with no PYTHONPATH: the provider module must be importable
-    # from the installed project, as it is when the pulumi engine starts the host.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.dynamic"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process = start_host(tmp_path)
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline().decode().strip())
@@ -63,6 +59,19 @@ def host(tmp_path) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     finally:
         process.terminate()
         process.wait(timeout=TIMEOUT)
+
+
+def start_host(directory, *engine: str) -> subprocess.Popen[bytes]:
+    # Started outside the repo with no PYTHONPATH: the provider module must be importable
+    # from the installed project, as it is when the pulumi engine starts the host.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.Popen(
+        [sys.executable, "-u", "-m", "provider.host", *engine],
+        cwd=directory,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def configure(host, **extra: str) -> None:
@@ -129,3 +138,37 @@ def test_errors_reaching_the_engine_carry_no_key(server, host):
     details = caught.value.details()
     assert "HTTP 401" in details
     assert "ffffffffffffffff" not in details
+
+
+def test_an_error_raised_on_purpose_arrives_as_its_message_alone(server, host):
+    configure(host, **{"personal-voice:speechKey": ""})
+    props = {**voice_inputs(endpoint=server.url), "__provider": serialize_provider(PersonalVoiceProvider())}
+    with pytest.raises(grpc.RpcError) as caught:
+        host.Create(provider_pb2.CreateRequest(urn=URN, properties=to_struct(props)), timeout=TIMEOUT)
+    assert caught.value.details().startswith("No Speech key: set it with `pulumi config set --secret speechKey")
+    assert "Traceback" not in caught.value.details()
+
+
+def test_an_unexpected_error_keeps_its_traceback(server, host):
+    configure(host)
+    props = {"endpoint": server.url, "__provider": serialize_provider(PersonalVoiceProvider())}  # no voiceId
+    with pytest.raises(grpc.RpcError) as caught:
+        host.Create(provider_pb2.CreateRequest(urn=URN, properties=to_struct(props)), timeout=TIMEOUT)
+    assert "Traceback" in caught.value.details() and "KeyError" in caught.value.details()
+
+
+def test_the_host_exits_once_its_engine_is_gone(tmp_path):
+    engine = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    port = engine.add_insecure_port("127.0.0.1:0")
+    engine.start()
+    process = start_host(tmp_path, f"127.0.0.1:{port}")
+    try:
+        assert process.stdout is not None and int(process.stdout.readline().decode().strip()) > 0
+        time.sleep(3 * ENGINE_CHECK_INTERVAL_SECONDS)
+        assert process.poll() is None  # the engine is there: it serves on
+        engine.stop(0)
+        assert process.wait(timeout=TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=TIMEOUT)

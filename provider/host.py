@@ -1,0 +1,69 @@
+"""The dynamic provider host of this project: Pulumi's own (`python -m pulumi.dynamic`), with two
+things added.
+
+- Errors raised on purpose (`provider.errors.ProviderError`: API answers, refusals, config
+  problems, failed or timed-out resources) reach the CLI as their message alone; anything
+  unexpected keeps its traceback. Pulumi's host formats every error with
+  `traceback.format_exc()`, so that is where the message is chosen.
+- It exits when the engine that started it is gone (a killed `pulumi up`), as Pulumi's language
+  hosts do, instead of waiting forever. The engine passes its address as the first argument.
+
+The launcher that scripts/install-pulumi-cli installs beside the CLI
+(`pulumi-resource-pulumi-python`) runs this module when the project's virtualenv has it.
+"""
+
+import os
+import runpy
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+
+import grpc
+
+from provider.errors import ProviderError
+
+ENGINE_CHECK_INTERVAL_SECONDS = 2.0
+_ENGINE_CHECK_TIMEOUT_SECONDS = 5.0
+
+
+def message_or_traceback(format_exc: Callable[..., str]) -> Callable[..., str]:
+    def formatted(*args: object, **kwargs: object) -> str:
+        error = sys.exc_info()[1]
+        if isinstance(error, ProviderError):
+            return str(error)
+        return format_exc(*args, **kwargs)
+
+    return formatted
+
+
+def engine_is_there(address: str) -> bool:
+    """Whether something still answers at the engine's address (any gRPC answer will do)."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=_ENGINE_CHECK_TIMEOUT_SECONDS)
+        except grpc.FutureTimeoutError:
+            return False
+    return True
+
+
+def watch_engine(address: str, interval: float = ENGINE_CHECK_INTERVAL_SECONDS) -> None:
+    def watch() -> None:
+        while engine_is_there(address):
+            time.sleep(interval)
+        os._exit(0)  # the engine is gone: nobody will call this host again
+
+    threading.Thread(target=watch, name="engine-watch", daemon=True).start()
+
+
+def main() -> None:
+    traceback.format_exc = message_or_traceback(traceback.format_exc)
+    engine = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    if engine:
+        watch_engine(engine)
+    runpy.run_module("pulumi.dynamic", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()

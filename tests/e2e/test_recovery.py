@@ -1,0 +1,131 @@
+"""A `pulumi up` killed at any point is made whole by one command, `scripts/recover`, and leaves
+no process behind; a lock whose pulumi still runs is never taken over."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.catalogs import CATALOG, VOICE_TYPE, edited
+from tests.e2e.conftest import COMMAND_TIMEOUT, ROOT, Project
+
+pytestmark = pytest.mark.e2e
+
+VOICE_IDS = {"JessicaVoice", "MarkVoice", "AnnaVoice", "BenVoice"}
+PROCESS_EXIT_SECONDS = 20
+
+
+def four_voices(catalog: dict) -> None:
+    template = catalog["voices"][0]
+    catalog["voices"] = [
+        {
+            **template,
+            "id": voice_id,
+            "name": voice_id.lower(),
+            "audios": {**template["audios"], "prefix": f"{voice_id}/"},
+        }
+        for voice_id in sorted(VOICE_IDS)
+    ]
+
+
+def start_up(project: Project) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["pulumi", "up", "--yes", "--stack", project.stack, "--non-interactive"],
+        cwd=project.directory,
+        env=project.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def recover(project: Project) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "recover"), project.stack],
+        env={**project.env, "PV_PROJECT_DIR": str(project.directory)},
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    project.transcript.append(f"{result.stdout}\n{result.stderr}")
+    return result
+
+
+def processes_in(directory: Path) -> dict[int, str]:
+    """The processes working in the project's directory (the CLI, its language and provider
+    hosts, the program), by pid, with their command lines."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                if Path(os.readlink(proc / "cwd")) == directory:
+                    found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+    return found
+
+
+def lock_files(project: Project) -> list[Path]:
+    state = Path(project.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+    return list((state / ".pulumi" / "locks").rglob("*.json"))
+
+
+def deployment(project: Project) -> dict:
+    return json.loads(project.pulumi("stack", "export").stdout)["deployment"]
+
+
+@pytest.mark.parametrize("kill_after", [2.0, 4.0, 6.5])
+def test_a_killed_up_is_made_whole_by_one_command(project: Project, kill_after: float):
+    project.backend.provisioning_seconds = 3.0
+    project.write_catalog(edited(four_voices))
+    run = start_up(project)
+    time.sleep(kill_after)
+    run.send_signal(signal.SIGKILL)
+    run.communicate(timeout=COMMAND_TIMEOUT)
+
+    killed_at = time.monotonic()
+    while processes_in(project.directory) and time.monotonic() < killed_at + PROCESS_EXIT_SECONDS:
+        time.sleep(0.25)
+    assert processes_in(project.directory) == {}, "the run's language or provider host outlived it"
+    print(f"killed after {kill_after} s: every process of the run gone {time.monotonic() - killed_at:.1f} s later")
+
+    recovered = recover(project)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    service = project.voices_in_service()
+    assert set(service) == VOICE_IDS and {v["status"] for v in service.values()} == {"Succeeded"}
+    state = deployment(project)
+    in_state = [r["id"] for r in state["resources"] if r["type"] == VOICE_TYPE]
+    assert sorted(in_state) == sorted(VOICE_IDS)  # each exactly once
+    assert not state.get("pending_operations")
+    assert lock_files(project) == []
+
+    again = recover(project)
+    assert again.returncode == 0 and "0 to" not in again.stderr
+    assert set(project.voices_in_service()) == VOICE_IDS
+
+
+def test_a_lock_whose_pulumi_still_runs_is_refused(project: Project):
+    project.backend.provisioning_seconds = 3.0
+    project.write_catalog(CATALOG)
+    run = start_up(project)
+    try:
+        # Wait for the lock, and for the hosts (what the check after a kill looks for) to be there.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+            lock_files(project) and "provider.host" in " ".join(processes_in(project.directory).values())
+        ):
+            time.sleep(0.2)
+        assert "pulumi-language-python" in " ".join(processes_in(project.directory).values())
+        refused = recover(project)
+        assert refused.returncode != 0
+        assert f"locked by a pulumi that is still running (pid {run.pid} " in refused.stderr
+        assert "provider.host" in " ".join(processes_in(project.directory).values())
+    finally:
+        output, _ = run.communicate(timeout=COMMAND_TIMEOUT)
+    assert run.returncode == 0, output
+    assert set(project.voices_in_service()) == {"JessicaVoice", "MarkVoice"}
