@@ -34,7 +34,7 @@ class ManagedStorage:
                 files=files,
             ),
         )
-        return uploaded, content_sha256([{"name": f.name, "sha256": f.sha256} for f in files])
+        return uploaded, content_sha256([file.as_input() for file in files])
 
     @property
     def container_url(self) -> pulumi.Output[str]:

@@ -6,7 +6,7 @@ deletes correctly.
 """
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pulumi
 
@@ -14,7 +14,6 @@ from catalog.environment import Environment
 from catalog.managed_storage import ManagedStorage
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
 from provider.consent import Consent, ConsentArgs
-from provider.hashing import file_sha256
 from provider.personal_voice import AudiosArgs, PersonalVoice, PersonalVoiceArgs
 from provider.project import Project, ProjectArgs
 from provider.prompt_files import PromptFile
@@ -81,16 +80,14 @@ def _voice(
 ) -> PersonalVoice:
     depends_on: list[pulumi.Resource] = []
     prompt_audio_sha256 = None
-    audios, audio_files = None, []
+    audios, audio_files, mint_read_sas = None, [], False
     if spec.files and storage is not None:
         uploaded, prompt_audio_sha256 = storage.upload(spec)
         audios = AudiosArgs(storage.container_url, list(spec.extensions), spec.prefix)
         depends_on.append(uploaded)
+        mint_read_sas = True
     elif spec.files:
-        # Sent with the create: paths stay relative to the project root, as in state.
-        audio_files = [
-            PromptFile(PurePosixPath(path).name, path, file_sha256(project_root / path)) for path in spec.files
-        ]
+        audio_files = [PromptFile.in_project(path, project_root) for path in spec.files]
     else:
         audios = AudiosArgs(environment.with_sas(str(spec.container_url)), list(spec.extensions), spec.prefix)
     return PersonalVoice(
@@ -107,7 +104,7 @@ def _voice(
             display_name=spec.display_name,
             prompt_audio_sha256=prompt_audio_sha256,
             create_request=spec.create_request,
-            mint_read_sas=spec.files != () and storage is not None,
+            mint_read_sas=mint_read_sas,
         ),
         pulumi.ResourceOptions(
             depends_on=depends_on,
