@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pulumi
 
-from catalog.deletion_guard import deletion_check
+from catalog.deletion_guard import DeletionGuard
 from catalog.environment import Environment
 from catalog.loader import CatalogError, load_catalog
 from catalog.stack import declare, export
@@ -18,5 +18,6 @@ try:
 except (CatalogError, ConfigError) as error:
     # Mistakes of the catalog or config: their message alone, no traceback.
     raise pulumi.RunError(str(error)) from None
-resources = declare(catalog, environment, project_root)
-export(resources, deletion_check(str(catalog_file), resources.voices, environment))
+guard = DeletionGuard(str(catalog_file), (voice.id for voice in catalog.voices), environment)
+resources = declare(catalog, environment, project_root, after=guard.reference)
+export(resources, guard.checked)

@@ -14,20 +14,23 @@ import pulumi
 from catalog.environment import ALLOW_DELETES_ENVIRONMENT_VARIABLE, MAX_DELETE_SHARE_CONFIG, Environment
 
 
-def deletion_check(catalog_file: str, declared: Iterable[str], environment: Environment) -> pulumi.Output[None]:
-    """Resolves once the stack's last outputs show that this run deletes no more voices than
-    allowed; otherwise the run stops with the list."""
-    declared_ids = set(declared)
-    own_stack = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
-    previous = pulumi.StackReference(own_stack).get_output("voices")
+class DeletionGuard:
+    """`reference` reads the stack's last outputs (the program's resources depend on it);
+    `checked` resolves once they show that this run deletes no more voices than allowed,
+    otherwise the run stops with the list."""
 
-    def check(held: Any) -> None:
-        held_ids = set(held) if isinstance(held, dict) else set()
-        refusal = deletion_refusal(held_ids, declared_ids, environment)
-        if refusal:
-            raise pulumi.RunError(f"{catalog_file}: voices: {refusal}")
+    def __init__(self, catalog_file: str, declared: Iterable[str], environment: Environment) -> None:
+        declared_ids = set(declared)
+        own_stack = f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+        self.reference = pulumi.StackReference(own_stack)
 
-    return previous.apply(check)
+        def check(held: Any) -> None:
+            held_ids = set(held) if isinstance(held, dict) else set()
+            refusal = deletion_refusal(held_ids, declared_ids, environment)
+            if refusal:
+                raise pulumi.RunError(f"{catalog_file}: voices: {refusal}")
+
+        self.checked: pulumi.Output[None] = self.reference.get_output("voices").apply(check)
 
 
 def deletion_refusal(held: set[str], declared: set[str], environment: Environment) -> str | None:

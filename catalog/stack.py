@@ -26,18 +26,21 @@ class StackResources:
     voices: dict[str, PersonalVoice]
 
 
-def declare(catalog: Catalog, environment: Environment, project_root: Path) -> StackResources:
-    projects = {spec.id: _project(spec, environment) for spec in catalog.projects}
-    consents = {spec.id: _consent(spec, environment, projects[spec.project_id]) for spec in catalog.consents}
-    storage = ManagedStorage(catalog.storage, project_root) if catalog.storage else None
+def declare(catalog: Catalog, environment: Environment, project_root: Path, after: pulumi.Resource) -> StackResources:
+    """Every resource waits for `after` (the deletion guard's read of the stack) to be done."""
+    projects = {spec.id: _project(spec, environment, after) for spec in catalog.projects}
+    consents = {spec.id: _consent(spec, environment, projects[spec.project_id], after) for spec in catalog.consents}
+    storage = ManagedStorage(catalog.storage, project_root, after) if catalog.storage else None
     voices = {
-        spec.id: _voice(spec, environment, projects[spec.project_id], consents[spec.consent_id], storage, project_root)
+        spec.id: _voice(
+            spec, environment, projects[spec.project_id], consents[spec.consent_id], storage, project_root, after
+        )
         for spec in catalog.voices
     }
     return StackResources(projects, consents, voices)
 
 
-def _project(spec: ProjectSpec, environment: Environment) -> Project:
+def _project(spec: ProjectSpec, environment: Environment, after: pulumi.Resource) -> Project:
     return Project(
         spec.id,
         ProjectArgs(
@@ -48,10 +51,11 @@ def _project(spec: ProjectSpec, environment: Environment) -> Project:
             display_name=spec.display_name,
             force_delete=spec.force_delete,
         ),
+        pulumi.ResourceOptions(depends_on=[after]),
     )
 
 
-def _consent(spec: ConsentSpec, environment: Environment, project: Project) -> Consent:
+def _consent(spec: ConsentSpec, environment: Environment, project: Project, after: pulumi.Resource) -> Consent:
     return Consent(
         spec.id,
         ConsentArgs(
@@ -67,6 +71,7 @@ def _consent(spec: ConsentSpec, environment: Environment, project: Project) -> C
             description=spec.description,
             display_name=spec.display_name,
         ),
+        pulumi.ResourceOptions(depends_on=[after]),
     )
 
 
@@ -77,8 +82,9 @@ def _voice(
     consent: Consent,
     storage: ManagedStorage | None,
     project_root: Path,
+    after: pulumi.Resource,
 ) -> PersonalVoice:
-    depends_on: list[pulumi.Resource] = []
+    depends_on: list[pulumi.Resource] = [after]
     prompt_audio_sha256 = None
     audios, audio_files, mint_read_sas = None, [], False
     if spec.files and storage is not None:

@@ -94,6 +94,20 @@ def test_voices_depend_on_their_project_consent_and_uploaded_audio(monitor):
 
 
 @pulumi.runtime.test
+def test_every_resource_waits_for_the_deletion_guards_read_of_the_stack(monitor):
+    """A file backend's checkpoint read beside a resource step's write can find it empty."""
+    namespace = run_program()
+
+    def check(reference):
+        registered = [r for r in monitor.requests if r.type.startswith("pulumi-python:dynamic/")]
+        assert len(registered) == 8  # project, 2 consents, container, 2 prompt audio, 2 voices
+        assert [r.name for r in registered if reference not in r.dependencies] == []
+
+    reference = namespace["guard"].reference.urn
+    return after_registration(namespace, lambda: reference.apply(check))
+
+
+@pulumi.runtime.test
 def test_a_managed_container_reaches_the_voice_without_a_sas_which_the_provider_mints(monitor):
     namespace = run_program()
 
