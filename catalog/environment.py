@@ -8,10 +8,11 @@ from typing import Any
 
 import pulumi
 
+from provider.authentication import ENTRA_AUTHENTICATION
 from provider.config import StackConfig
 from provider.errors import ConfigError
 from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
-from provider.speech.settings import ENTRA_AUTHENTICATION, SpeechSettings
+from provider.speech.settings import SpeechSettings
 from provider.validation import check_endpoint, check_entra_endpoint, check_one_of
 
 ENDPOINT_CONFIG = "speechEndpoint"

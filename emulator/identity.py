@@ -1,5 +1,5 @@
-"""Microsoft Entra ID, emulated: access tokens for the Speech resource, and the managed identity
-endpoint that hands them out.
+"""Microsoft Entra ID, emulated: access tokens for the Speech resource (and for Azure Storage,
+which a local Azurite checks), and the managed identity endpoint that hands them out.
 
 Tokens are JWTs signed with HS256 and a random secret of one `EntraTenant`, so only that tenant
 can tell a good one. Claims: `aud` (https://cognitiveservices.azure.com), `iss`
@@ -25,6 +25,10 @@ set: `GET {IDENTITY_ENDPOINT}?api-version=2019-08-01&resource={resource}[&client
 the header `X-IDENTITY-HEADER: {IDENTITY_HEADER}`, answered with `access_token`, `expires_on`
 (epoch seconds, a string), `resource`, `token_type` and `client_id`; errors are App Service's
 `{"statusCode", "message"}`. Without `client_id` the token is the system-assigned identity's.
+The resource may be the Speech resource's audience or Azure Storage's
+(https://storage.azure.com): a storage token is for Azurite run with `--oauth basic`, which
+checks its audience, issuer and times but neither signature nor roles; the Speech resource
+refuses it (wrong audience).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from emulator.recording import WRITE_METHODS
 SPEECH_CONTRIBUTOR = "Cognitive Services Speech Contributor"
 SPEECH_USER = "Cognitive Services Speech User"
 AUDIENCE = "https://cognitiveservices.azure.com"
+STORAGE_AUDIENCE = "https://storage.azure.com"
 TOKEN_PATH = "/_emulator/identity/token"
 MANAGED_IDENTITY_API_VERSION = "2019-08-01"
 TOKEN_LIFETIME_SECONDS = 3600
@@ -139,14 +144,17 @@ class EntraTenant:
         if query.get("api-version") != MANAGED_IDENTITY_API_VERSION:
             return identity_error(400, f"The api-version must be {MANAGED_IDENTITY_API_VERSION}.")
         resource = query.get("resource", "")
-        if resource.rstrip("/") != AUDIENCE:
-            return identity_error(400, f"This emulator issues tokens for the resource {AUDIENCE} only.")
+        audience = resource.rstrip("/")
+        if audience not in (AUDIENCE, STORAGE_AUDIENCE):
+            return identity_error(
+                400, f"This emulator issues tokens for the resources {AUDIENCE} and {STORAGE_AUDIENCE} only."
+            )
         if any(name in query for name in _OTHER_IDENTITY_SELECTORS):
             return identity_error(400, "Only client_id selects a user-assigned identity in this emulator.")
         identity = self._user_assigned.get(query["client_id"]) if "client_id" in query else self._system_assigned
         if identity is None:
             return identity_error(400, f"No user-assigned identity with client_id '{query['client_id']}'.")
-        issued = self.issue(identity)
+        issued = self.issue(identity, audience=audience)
         return 200, {
             "access_token": issued.token,
             "expires_on": str(issued.expires_on),

@@ -26,13 +26,17 @@ _READ_TIMEOUT_SECONDS = 30
 class PromptAudioInspector:
     """Called with a voice's `audios`; answers the failureReason the voice ends with, or None."""
 
+    def __init__(self, ca_file: str | None = None) -> None:
+        # The certificate a local HTTPS Azurite serves (self-signed), to trust besides the usual ones.
+        self._verify: str | bool = ca_file or True
+
     def __call__(self, audios: Mapping[str, Any]) -> str | None:
         container_url = str(audios["containerUrl"])
         if not _is_loopback(urlsplit(container_url).hostname):
             return INACCESSIBLE_CUSTOMER_STORAGE
         extensions = tuple(_extension(e) for e in audios["extensions"])
         try:
-            with _container(container_url) as container:
+            with _container(container_url, self._verify) as container:
                 names = [
                     blob.name
                     for blob in container.list_blobs(name_starts_with=audios.get("prefix") or None)
@@ -59,11 +63,11 @@ def _extension(value: str) -> str:
     return "." + value.strip().lstrip("*").lstrip(".").lower()
 
 
-def _container(container_url: str) -> ContainerClient:
+def _container(container_url: str, verify: str | bool) -> ContainerClient:
     return ContainerClient.from_container_url(
         container_url,
         # No proxy from the environment, no redirects, no retries: one direct try on loopback.
-        transport=RequestsTransport(use_env_settings=False),
+        transport=RequestsTransport(use_env_settings=False, connection_verify=verify),
         permit_redirects=False,
         retry_total=0,
         connection_timeout=_CONNECT_TIMEOUT_SECONDS,

@@ -81,8 +81,7 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
         if props.get("mintReadSas"):
             # Valid while the service may still read the audio: the create's time, no longer.
             valid_for = timedelta(seconds=self.settings.create_timeout_seconds)
-            key = self.settings.storage.require_key()
-            url = short_lived_container_url(body["audios"]["containerUrl"], key, valid_for)
+            url = short_lived_container_url(body["audios"]["containerUrl"], self.settings.storage, valid_for)
             register_sas(url)
             body["audios"] = {**body["audios"], "containerUrl": url}
         if props.get("createRequest") == SEED_DOCUMENT_POST:
@@ -121,7 +120,8 @@ class PersonalVoiceArgs:
     # SEED_DOCUMENT_POST: create with the seed document's POST, which no published spec has.
     create_request: str | None = None
     # True: `audios.container_url` has no SAS; the provider host mints a short-lived one at
-    # create (signed with the storage account key from config or environment) and keeps it nowhere.
+    # create (a user delegation SAS with `authentication: entra`, else signed with the storage
+    # account key from config or environment) and keeps it nowhere.
     mint_read_sas: bool = False
 
 

@@ -8,7 +8,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from emulator import CustomVoiceBackend, mock_custom_voice
 from provider.personal_voice import PersonalVoiceProvider
-from tests.storage_fixtures import azurite  # noqa: F401 (a fixture: the session's Azurite)
+from tests.storage_fixtures import azurite, azurite_entra  # noqa: F401 (fixtures: the session's Azurites)
 
 ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
 KEY = "0123456789abcdef0123456789abcdef"

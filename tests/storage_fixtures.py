@@ -1,12 +1,18 @@
 """A real Azurite blob service for the tests: started once per session on a free loopback
 port, with its data in a temporary folder, and stopped at the end. `scripts/install-azurite`
-installs it (from the npm registry, into a cache outside the repo) if needed."""
+installs it (from the npm registry, into a cache outside the repo) if needed.
 
+`azurite_entra` is a second one that also takes Microsoft Entra ID tokens (`--oauth basic`),
+which Azurite serves over HTTPS only: with a self-signed certificate for 127.0.0.1 made for the
+session, whose file clients are given to trust."""
+
+import ipaddress
 import re
 import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +20,10 @@ from pathlib import Path
 import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContainerSasPermissions, generate_container_sas
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[1]
 # Azurite's well-known development account: public, and good for Azurite only.
@@ -22,19 +32,28 @@ ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1
 INSTALL_TIMEOUT = 600
 START_TIMEOUT = 60
 STOP_TIMEOUT = 10
-_LISTENING = re.compile(r"successfully listens on http://127\.0\.0\.1:(\d+)")
+_LISTENING = re.compile(r"successfully listens on https?://127\.0\.0\.1:(\d+)")
+# The flags scripts/azurite starts it with.
+_FLAGS = ["--loose", "--skipApiVersionCheck", "--disableTelemetry", "--silent"]
 
 
 @dataclass(frozen=True)
 class Azurite:
     port: int
+    # The certificate to trust, when it serves HTTPS.
+    ca_file: Path | None = None
 
     @property
     def account_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{ACCOUNT_NAME}"
+        scheme = "https" if self.ca_file else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/{ACCOUNT_NAME}"
 
     def service(self) -> BlobServiceClient:
-        return BlobServiceClient(self.account_url, credential=AzureNamedKeyCredential(ACCOUNT_NAME, ACCOUNT_KEY))
+        return BlobServiceClient(
+            self.account_url,
+            credential=AzureNamedKeyCredential(ACCOUNT_NAME, ACCOUNT_KEY),
+            connection_verify=str(self.ca_file) if self.ca_file else True,
+        )
 
     def new_container(self, create: bool = True) -> ContainerClient:
         """A container with a fresh name (created unless `create` is False)."""
@@ -57,22 +76,38 @@ class Azurite:
 
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    with _running_azurite(tmp_path_factory.mktemp("azurite")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def azurite_entra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    workspace = tmp_path_factory.mktemp("azurite-entra")
+    cert, key = _self_signed_loopback_certificate(workspace)
+    with _running_azurite(workspace, ("--cert", str(cert), "--key", str(key), "--oauth", "basic"), cert) as running:
+        yield running
+
+
+@contextmanager
+def _running_azurite(
+    workspace: Path, extra_flags: tuple[str, ...] = (), ca_file: Path | None = None
+) -> Iterator[Azurite]:
     installed = subprocess.run(
         [str(ROOT / "scripts" / "install-azurite")], capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=True
     )
     blob_bin = installed.stdout.strip().splitlines()[-1]
-    workspace = tmp_path_factory.mktemp("azurite")
     log_path = workspace / "azurite.log"
     with log_path.open("w") as log:
-        # Port 0: Azurite picks a free port and says which. The flags are scripts/azurite's.
+        # Port 0: Azurite picks a free port and says which.
         process = subprocess.Popen(
             [blob_bin, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", str(workspace / "data")]
-            + ["--loose", "--skipApiVersionCheck", "--disableTelemetry", "--silent"],
+            + _FLAGS
+            + list(extra_flags),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        yield Azurite(_announced_port(process, log_path))
+        yield Azurite(_announced_port(process, log_path), ca_file)
     finally:
         process.terminate()
         try:
@@ -80,6 +115,30 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(STOP_TIMEOUT)
+
+
+def _self_signed_loopback_certificate(directory: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
 
 
 def _announced_port(process: subprocess.Popen[bytes], log_path: Path) -> int:

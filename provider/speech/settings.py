@@ -13,6 +13,13 @@ from functools import cached_property
 import requests
 from azure.core.credentials import TokenCredential
 
+from provider.authentication import (
+    ENTRA_AUTHENTICATION,
+    ENTRA_CLIENT_ID_CONFIG,
+    KEY_AUTHENTICATION,
+    authentication,
+    entra_credential,
+)
 from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
 from provider.redaction import register_secret
@@ -23,11 +30,6 @@ from provider.validation import Problem, check_entra_endpoint
 
 KEY_CONFIG = "speechKey"
 KEY_ENVIRONMENT_VARIABLE = "AZURE_SPEECH_KEY"
-AUTHENTICATION_CONFIG = "authentication"
-KEY_AUTHENTICATION = "key"
-ENTRA_AUTHENTICATION = "entra"
-ENTRA_CLIENT_ID_CONFIG = "entraClientId"
-AUTHENTICATIONS = {KEY_AUTHENTICATION: "the Speech key", ENTRA_AUTHENTICATION: "Microsoft Entra ID"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class SpeechSettings:
         defaults = cls()
         return cls(
             speech_key=key,
-            authentication=config.choice(AUTHENTICATION_CONFIG, KEY_AUTHENTICATION, AUTHENTICATIONS),
+            authentication=authentication(config),
             entra_client_id=config.get(ENTRA_CLIENT_ID_CONFIG),
             create_timeout_seconds=config.number("createTimeoutSeconds", defaults.create_timeout_seconds, above=0),
             # Above 0: an interval of 0 would poll in a busy loop until the timeout.
@@ -79,13 +81,7 @@ class SpeechSettings:
 
     @cached_property
     def _entra_credential(self) -> TokenCredential:
-        # Built on first use, so only in the provider host, and once there: the credential
-        # caches its tokens. Imported here as azure.identity is slow to import and only Entra
-        # stacks need it.
-        from azure.identity import DefaultAzureCredential
-
-        client_id = {"managed_identity_client_id": self.entra_client_id} if self.entra_client_id else {}
-        return DefaultAzureCredential(exclude_interactive_browser_credential=True, **client_id)
+        return entra_credential(self.entra_client_id)
 
     def poll(self) -> PollSettings:
         return PollSettings(

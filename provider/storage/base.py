@@ -1,4 +1,4 @@
-"""What every storage dynamic provider shares, on the shared base provider: the account key
+"""What every storage dynamic provider shares, on the shared base provider: the credential
 from `configure()`, and a client for a container."""
 
 from typing import Any
@@ -14,4 +14,6 @@ class StorageResourceProvider(DynamicProvider[StorageSettings]):
     settings_type = StorageSettings
 
     def container(self, props: dict[str, Any]) -> ContainerClient:
-        return container_client(props["accountUrl"], props["containerName"], self.settings.require_key())
+        return container_client(
+            props["accountUrl"], props["containerName"], self.settings.credential(props["accountUrl"])
+        )

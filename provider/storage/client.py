@@ -3,11 +3,12 @@ error type whose text has been through `redact`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
-from azure.core.credentials import AzureNamedKeyCredential
+from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
 from azure.core.exceptions import AzureError, HttpResponseError
-from azure.storage.blob import ContainerClient, ExponentialRetry
+from azure.storage.blob import BlobServiceClient, ContainerClient, ExponentialRetry
 
 from provider.errors import ServiceError
 from provider.validation import is_loopback
@@ -29,16 +30,23 @@ def account_name(account_url: str) -> str:
     return (parts.hostname or "").split(".")[0]
 
 
-def container_client(account_url: str, container_name: str, account_key: str) -> ContainerClient:
-    return ContainerClient(
-        account_url,
-        container_name,
-        credential=AzureNamedKeyCredential(account_name(account_url), account_key),
-        # Waits of about 1, 3 and 5 s: for throttling and transient errors, not outages.
-        retry_policy=ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1),
-        connection_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
-    )
+Credential = TokenCredential | AzureNamedKeyCredential
+
+
+def container_client(account_url: str, container_name: str, credential: Credential) -> ContainerClient:
+    return ContainerClient(account_url, container_name, credential=credential, **_CLIENT_OPTIONS)
+
+
+def service_client(account_url: str, credential: Credential) -> BlobServiceClient:
+    return BlobServiceClient(account_url, credential=credential, **_CLIENT_OPTIONS)
+
+
+_CLIENT_OPTIONS: dict[str, Any] = {
+    # Waits of about 1, 3 and 5 s: for throttling and transient errors, not outages.
+    "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1),
+    "connection_timeout": CONNECT_TIMEOUT_SECONDS,
+    "read_timeout": READ_TIMEOUT_SECONDS,
+}
 
 
 @contextmanager

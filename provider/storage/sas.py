@@ -1,23 +1,34 @@
-"""Read+list service SAS tokens for one container: what the Speech service needs to read a
-voice's prompt audio. Signed with the storage account key, in the provider host only."""
+"""Read+list SAS tokens for one container: what the Speech service needs to read a voice's
+prompt audio. Signed in the provider host only: with a user delegation key from Microsoft
+Entra ID when the stack authenticates with Entra, otherwise with the storage account key."""
 
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from azure.storage.blob import ContainerSasPermissions, generate_container_sas
+from azure.core.credentials import TokenCredential
+from azure.storage.blob import ContainerSasPermissions, UserDelegationKey, generate_container_sas
 
-from provider.storage.client import account_name
+from provider.storage.client import account_name, service_client, storage_errors
+from provider.storage.settings import StorageSettings
 
 PERMISSIONS = str(ContainerSasPermissions(read=True, list=True))  # "rl"
 # A token is valid from a little before it is signed: clocks differ.
 CLOCK_SKEW = timedelta(minutes=15)
 
 
-def read_list_sas(account_url: str, container_name: str, account_key: str, expiry: datetime) -> str:
+def read_list_sas(
+    account_url: str,
+    container_name: str,
+    account_key: str | None,
+    expiry: datetime,
+    user_delegation_key: UserDelegationKey | None = None,
+) -> str:
+    """Signed with `user_delegation_key` if given, else with `account_key`."""
     return generate_container_sas(
         account_name(account_url),
         container_name,
         account_key=account_key,
+        user_delegation_key=user_delegation_key,
         permission=PERMISSIONS,
         start=datetime.now(UTC).replace(microsecond=0) - CLOCK_SKEW,
         expiry=expiry,
@@ -33,8 +44,21 @@ def split_container_url(container_url: str) -> tuple[str, str]:
     return base, container
 
 
-def short_lived_container_url(container_url: str, account_key: str, valid_for: timedelta) -> str:
+def short_lived_container_url(container_url: str, settings: StorageSettings, valid_for: timedelta) -> str:
     """The container URL with a read+list SAS valid for `valid_for` from now."""
     account_url, container = split_container_url(container_url)
     expiry = datetime.now(UTC).replace(microsecond=0) + valid_for + CLOCK_SKEW
-    return f"{account_url}/{container}?{read_list_sas(account_url, container, account_key, expiry)}"
+    if settings.entra:
+        key = user_delegation_key(account_url, settings.entra_credential, expiry)
+        token = read_list_sas(account_url, container, None, expiry, user_delegation_key=key)
+    else:
+        token = read_list_sas(account_url, container, settings.require_key(), expiry)
+    return f"{account_url}/{container}?{token}"
+
+
+def user_delegation_key(account_url: str, credential: TokenCredential, expiry: datetime) -> UserDelegationKey:
+    """A key valid until `expiry` (Azure allows at most 7 days ahead), from the account's Blob
+    service, for the identity behind `credential`."""
+    start = datetime.now(UTC).replace(microsecond=0) - CLOCK_SKEW
+    with storage_errors(f"Getting a user delegation key from {account_url}"):
+        return service_client(account_url, credential).get_user_delegation_key(start, expiry)

@@ -1,17 +1,24 @@
-"""What the storage providers need beyond resource inputs: the storage account key.
+"""What the storage providers need beyond resource inputs: how to authenticate to the account.
 
-It comes from stack config (`personal-voice:storageAccountKey`, a secret, handed to
-`configure()` already decrypted) or from the `AZURE_STORAGE_KEY` environment variable, and
-lives only in the provider host process: nothing here is pickled into state.
+With `authentication: entra`, Microsoft Entra ID (the identity needs the role Storage Blob Data
+Contributor, which includes getting user delegation keys). Otherwise the storage account key,
+from stack config (`personal-voice:storageAccountKey`, a secret, handed to `configure()`
+already decrypted) or from the `AZURE_STORAGE_KEY` environment variable. Either lives only in
+the provider host process: nothing here is pickled into state.
 """
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
+
+from provider.authentication import ENTRA_AUTHENTICATION, ENTRA_CLIENT_ID_CONFIG, authentication, entra_credential
 from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
 from provider.redaction import register_secret
+from provider.storage.client import Credential, account_name
 
 STORAGE_KEY_CONFIG = "storageAccountKey"
 STORAGE_KEY_ENVIRONMENT_VARIABLE = "AZURE_STORAGE_KEY"
@@ -20,12 +27,24 @@ STORAGE_KEY_ENVIRONMENT_VARIABLE = "AZURE_STORAGE_KEY"
 @dataclass(frozen=True)
 class StorageSettings:
     account_key: str | None = field(default=None, repr=False)
+    entra: bool = False
+    entra_client_id: str | None = None
 
     @classmethod
     def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "StorageSettings":
-        key = StackConfig(source).get(STORAGE_KEY_CONFIG) or environ.get(STORAGE_KEY_ENVIRONMENT_VARIABLE) or None
+        config = StackConfig(source)
+        key = config.get(STORAGE_KEY_CONFIG) or environ.get(STORAGE_KEY_ENVIRONMENT_VARIABLE) or None
         register_secret(key)
-        return cls(account_key=key)
+        return cls(
+            account_key=key,
+            entra=authentication(config) == ENTRA_AUTHENTICATION,
+            entra_client_id=config.get(ENTRA_CLIENT_ID_CONFIG),
+        )
+
+    def credential(self, account_url: str) -> Credential:
+        if self.entra:
+            return self.entra_credential
+        return AzureNamedKeyCredential(account_name(account_url), self.require_key())
 
     def require_key(self) -> str:
         if not self.account_key:
@@ -35,3 +54,7 @@ class StorageSettings:
                 f"or in the {STORAGE_KEY_ENVIRONMENT_VARIABLE} environment variable"
             )
         return self.account_key
+
+    @cached_property
+    def entra_credential(self) -> TokenCredential:
+        return entra_credential(self.entra_client_id)

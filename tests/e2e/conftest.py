@@ -113,16 +113,20 @@ def project(tmp_path: Path, pulumi_bin: str, request: pytest.FixtureRequest) -> 
     """Authenticated with the Speech key, or, parametrized indirectly with "entra", with Microsoft
     Entra ID: config `authentication: entra`, no key, a token from the emulator's managed identity.
     Parametrized with "storage", the emulator reads prompt audio through each voice's SAS URL
-    (from Azurite) as the service does, and the stack has Azurite's account key."""
-    with new_project(tmp_path, pulumi_bin, getattr(request, "param", "key")) as made:
+    (from Azurite) as the service does, and the stack has Azurite's account key. "entra-storage"
+    is both Entra and that reading, from `azurite_entra` (HTTPS; its certificate trusted)."""
+    mode = getattr(request, "param", "key")
+    trust = request.getfixturevalue("azurite_entra").ca_file if mode == "entra-storage" else None
+    with new_project(tmp_path, pulumi_bin, mode, trust) as made:
         yield made
 
 
 @contextmanager
-def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key") -> Iterator[Project]:
-    """A project in `tmp_path` with its stack initialised and configured, destroyed at the end."""
-    entra = mode == "entra"
-    inspector = PromptAudioInspector() if mode == "storage" else None
+def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path | None = None) -> Iterator[Project]:
+    """A project in `tmp_path` with its stack initialised and configured, destroyed at the end.
+    `trust`: a certificate the provider host and the emulator trust besides the usual ones."""
+    entra = mode in ("entra", "entra-storage")
+    inspector = PromptAudioInspector(str(trust) if trust else None) if mode.endswith("storage") else None
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3, audio_inspector=inspector)
     identity_header = backend.enable_entra() if entra else None
     directory = tmp_path / "project"
@@ -140,6 +144,7 @@ def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key") -> Iterator[
         "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        **({"REQUESTS_CA_BUNDLE": str(trust)} if trust else {}),
     }
     (tmp_path / "state").mkdir()
     with EmulatorServer(backend) as server:

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from emulator import CustomVoiceBackend, mock_custom_voice
-from emulator.identity import AUDIENCE, SPEECH_CONTRIBUTOR, SPEECH_USER, TOKEN_PATH
+from emulator.identity import AUDIENCE, SPEECH_CONTRIBUTOR, SPEECH_USER, STORAGE_AUDIENCE, TOKEN_PATH
 from tests.emulator.conftest import KEY, Api, voice_body, wait_for_port
 from tests.emulator.test_emulator_server import REPOSITORY, STOP_TIMEOUT_SECONDS
 
@@ -210,6 +210,15 @@ def test_the_managed_identity_endpoint_refuses(entra, header, method, query, sta
 def test_a_resource_with_a_trailing_slash_is_the_same_resource(entra):
     response = token_request(entra.enable_entra(), resource=f"{AUDIENCE}/")
     assert response.status_code == 200 and response.json()["resource"] == f"{AUDIENCE}/"
+
+
+def test_a_storage_token_is_for_storage_and_the_speech_resource_refuses_it(entra):
+    response = token_request(entra.enable_entra(), resource=STORAGE_AUDIENCE)
+    assert response.status_code == 200 and response.json()["resource"] == STORAGE_AUDIENCE
+    token = response.json()["access_token"]
+    assert jwt.decode(token, options={"verify_signature": False})["aud"] == STORAGE_AUDIENCE
+    refused = BearerApi(token).call("GET", "personalvoices")
+    assert refused.status_code == 401 and "another resource" in refused.json()["error"]["message"]
 
 
 def test_the_managed_identity_endpoint_is_404_without_entra():

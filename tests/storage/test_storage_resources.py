@@ -1,18 +1,22 @@
 """BlobContainer, PromptAudio and ContainerSas against a real Azurite, and a personal voice
 that the emulator, reading storage as the service does, trains from what they made."""
 
+import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import pytest
+from azure.core.credentials import AccessToken
 from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import ContainerClient
 from pulumi.dynamic import Config, ConfigureRequest, CreateResult, ReadResult, UpdateResult
 
 from emulator import CustomVoiceBackend, mock_custom_voice
+from emulator.identity import STORAGE_AUDIENCE
 from emulator.prompt_audio_inspector import PromptAudioInspector
 from provider.blob_container import BlobContainerProvider
 from provider.container_sas import ContainerSasProvider
@@ -23,6 +27,7 @@ from provider.speech.adoption import ResourceFailed
 from provider.storage.base import StorageResourceProvider
 from provider.storage.client import StorageError
 from provider.storage.sas import short_lived_container_url
+from provider.storage.settings import StorageSettings
 from tests.audio import write_wav
 from tests.conftest import ENDPOINT, configured_provider, voice_inputs
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite
@@ -273,7 +278,9 @@ def test_a_voice_reads_a_managed_container_through_a_sas_minted_at_create_and_ke
 
 def test_a_minted_sas_reads_and_lists_for_the_creates_time_and_no_longer():
     url = short_lived_container_url(
-        "https://contoso.blob.core.windows.net/voices", ACCOUNT_KEY, valid_for=timedelta(minutes=10)
+        "https://contoso.blob.core.windows.net/voices",
+        StorageSettings(account_key=ACCOUNT_KEY),
+        valid_for=timedelta(minutes=10),
     )
     base, _, query = url.partition("?")
     fields = dict(parse_qsl(query))
@@ -281,3 +288,54 @@ def test_a_minted_sas_reads_and_lists_for_the_creates_time_and_no_longer():
     assert (fields["sp"], fields["sr"], fields["spr"]) == ("rl", "c", "https")
     expiry = datetime.strptime(fields["se"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert timedelta(minutes=24) < expiry - datetime.now(UTC) <= timedelta(minutes=25)
+
+
+class EmulatedEntraCredential:
+    """Tokens for Azure Storage from the emulated tenant, as DefaultAzureCredential would get them."""
+
+    def __init__(self) -> None:
+        self._backend = CustomVoiceBackend()
+        self._backend.enable_entra()
+
+    def get_token(self, *scopes: str, **_: Any) -> AccessToken:
+        assert scopes == ("https://storage.azure.com/.default",)
+        return AccessToken(self._backend.mint_token(audience=STORAGE_AUDIENCE), int(time.time()) + 3600)
+
+
+def test_with_entra_the_minted_sas_is_a_user_delegation_sas_that_azurite_verifies(
+    azurite_entra: Azurite, monkeypatch: pytest.MonkeyPatch
+):
+    container = azurite_entra.new_container()
+    container.upload_blob("jessica/prompt.wav", b"RIFF")
+    monkeypatch.setattr("provider.storage.settings.entra_credential", lambda client_id: EmulatedEntraCredential())
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(azurite_entra.ca_file))
+    settings = StorageSettings(entra=True)  # no account key anywhere
+    container_url = f"{azurite_entra.account_url}/{container.container_name}"
+
+    url = short_lived_container_url(container_url, settings, valid_for=timedelta(minutes=10))
+
+    fields = dict(parse_qsl(url.partition("?")[2]))
+    assert {"skoid", "sktid", "skt", "ske", "sks", "skv"} <= set(fields)  # signed with a delegation key
+    assert (fields["sp"], fields["spr"]) == ("rl", "https")
+    reader = ContainerClient.from_container_url(url, connection_verify=str(azurite_entra.ca_file))
+    assert [blob.name for blob in reader.list_blobs()] == ["jessica/prompt.wav"]
+    forged = re.sub(r"sig=[^&]+", "sig=" + quote("A" * 43 + "=", safe=""), url)
+    assert forged != url
+    with pytest.raises(HttpResponseError, match="authenticate"):
+        list(ContainerClient.from_container_url(forged, connection_verify=str(azurite_entra.ca_file)).list_blobs())
+    container.delete_container()
+
+
+def test_with_entra_a_token_storage_refuses_fails_the_sas_in_one_line(azurite_entra: Azurite, monkeypatch):
+    class ExpiredCredential(EmulatedEntraCredential):
+        def get_token(self, *scopes: str, **_: Any) -> AccessToken:
+            token = self._backend.mint_token(audience=STORAGE_AUDIENCE, expires_in=-60)
+            return AccessToken(token, int(time.time()) - 60)
+
+    monkeypatch.setattr("provider.storage.settings.entra_credential", lambda client_id: ExpiredCredential())
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(azurite_entra.ca_file))
+    with pytest.raises(StorageError) as raised:
+        short_lived_container_url(f"{azurite_entra.account_url}/voices", StorageSettings(entra=True), timedelta(1))
+    message = str(raised.value)
+    assert message.startswith("Getting a user delegation key from https://127.0.0.1:") and "\n" not in message
+    assert "HTTP 401" in message or "HTTP 403" in message, message

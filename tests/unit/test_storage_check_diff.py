@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from azure.core.credentials import AzureNamedKeyCredential
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime import rpc
 
@@ -260,3 +261,23 @@ def test_the_storage_key_comes_from_config_or_the_environment_and_is_redacted():
     from_env = StorageSettings.load(None, {"AZURE_STORAGE_KEY": "a2V5LWZyb20tZW52"})
     assert from_env.account_key == "a2V5LWZyb20tZW52"
     assert redact("key a2V5LWZyb20tZW52 and a2V5LWZyb20tY29uZmln") == "key *** and ***"
+
+
+def test_with_entra_the_storage_resources_use_entra_and_need_no_key(monkeypatch):
+    built: list[str | None] = []
+
+    def entra_credential(client_id: str | None) -> str:
+        built.append(client_id)
+        return "token"
+
+    monkeypatch.setattr("provider.storage.settings.entra_credential", entra_credential)
+    config = {"personal-voice:authentication": "entra", "personal-voice:entraClientId": "0f0f"}
+    settings = StorageSettings.load(Config(config, "personal-voice"), {})
+    assert settings.entra and settings.account_key is None
+    assert settings.credential("https://contoso.blob.core.windows.net") == "token"
+    assert settings.credential("https://contoso.blob.core.windows.net") == "token"
+    assert built == ["0f0f"]  # one credential, kept: it caches its tokens
+    keyed = StorageSettings.load(Config({"personal-voice:storageAccountKey": "a2V5"}, "personal-voice"), {})
+    named = keyed.credential("https://contoso.blob.core.windows.net")
+    assert not keyed.entra
+    assert isinstance(named, AzureNamedKeyCredential) and tuple(named.named_key) == ("contoso", "a2V5")
