@@ -19,6 +19,7 @@ from emulator.errors import ErrorResponse
 from emulator.identity import TOKEN_PATH
 from emulator.models import DEFAULT_BASE_MODELS
 from emulator.prompt_audio_inspector import PromptAudioInspector
+from emulator.quota import S0_QUOTA, Quota
 from emulator.server import EmulatorServer
 
 KEYS_ENVIRONMENT_VARIABLE = "CUSTOM_VOICE_EMULATOR_KEYS"
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         audio_inspector=PromptAudioInspector() if args.check_audio else None,
         base_models=_base_models(parser, args.base_models) if args.base_models else DEFAULT_BASE_MODELS,
         accept_seed_create_form=args.accept_seed_create_form,
+        quota=args.quota,
     )
     if args.seed is not None:
         try:
@@ -61,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if written is not None:
                 written.unlink(missing_ok=True)
     return 0
+
+
+def _quota(text: str) -> Quota:
+    try:
+        return Quota.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +110,14 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="JSON file: the list BaseModels_List answers (objects with name, description, releaseDateTime, "
         "capabilities); default: DragonLatestNeural, PhoenixLatestNeural, PhoenixV2Neural",
+    )
+    parser.add_argument(
+        "--quota",
+        type=_quota,
+        default=S0_QUOTA,
+        metavar="REQUESTS/SECONDS",
+        help=f"the resource's request quota: more requests in any SECONDS are answered 429 TooManyRequests "
+        f"with Retry-After; 0 for none (default {S0_QUOTA}, the personal voice API's on S0)",
     )
     parser.add_argument(
         "--port-file", type=Path, help="file to write the listening port to once ready (removed on exit)"

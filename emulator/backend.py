@@ -23,6 +23,7 @@ from emulator.identity import (
     identity_error,
 )
 from emulator.models import DEFAULT_BASE_MODELS, PERSONAL_VOICE_KIND, RESOURCE_STATUSES, SUCCEEDED
+from emulator.quota import S0_QUOTA, Quota, RequestWindow
 from emulator.recording import RecordedRequest
 from emulator.service import AudioInspector, CustomVoiceService
 
@@ -36,15 +37,18 @@ class CustomVoiceBackend(CustomVoiceService):
         audio_inspector: AudioInspector | None = None,
         base_models: Iterable[Mapping[str, Any]] = DEFAULT_BASE_MODELS,
         accept_seed_create_form: bool = False,
+        quota: Quota = S0_QUOTA,
     ) -> None:
         """`accept_seed_create_form`: also take the seed document's POST /personalvoices (the id
-        in the body), which no published spec has; off, it is refused as Azure would."""
+        in the body), which no published spec has; off, it is refused as Azure would.
+        `quota`: the resource's request quota, S0's by default (`NO_QUOTA` for none)."""
         self._keys = tuple(keys)
         if not self._keys:
             raise ValueError("at least one subscription key is needed")
         super().__init__(provisioning_seconds, clock, audio_inspector, base_models)
         self.accepts_seed_create_form = accept_seed_create_form
         self._faults = FaultQueue()
+        self.request_window = RequestWindow(quota, clock)
         self._requests: list[RecordedRequest] = []
         self._entra: EntraTenant | None = None
 

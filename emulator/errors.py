@@ -3,18 +3,22 @@ the backend and rendered by the router."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
 class ErrorResponse(Exception):
     """The service's refusal: HTTP status, the spec's error code, message and optional target."""
 
-    def __init__(self, status: int, code: str, message: str, target: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, target: str | None = None, headers: Mapping[str, str] = {}
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.target = target
+        self.headers = dict(headers)  # besides x-ms-error-code, e.g. a 429's Retry-After
 
     def to_json(self) -> dict[str, Any]:
         """The spec's ErrorResponse body: {"error": {"code", "message", "target"?}}."""

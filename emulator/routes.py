@@ -4,7 +4,8 @@
 (status, headers, body). Order of handling: the managed identity endpoint and the other
 `/_emulator/*` control paths (no key, not logged); then the request is logged; an injected
 fault, if one matches, is the answer; then the subscription key (or, with Entra ID enabled,
-the bearer token), the route, the api-version, and the handler.
+the bearer token), the resource's request quota (`emulator.quota`), the route, the
+api-version, and the handler.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def dispatch(
             backend.authorize_bearer(method, parts.hostname or "", authorization)
         elif not backend.is_authorized(key):
             raise ErrorResponse(401, UNAUTHORIZED_CODE, UNAUTHORIZED_MESSAGE)
+        backend.request_window.admit()
         handler, resource_id = _resolve(_API_ROUTES, method, path)
         request = ApiRequest(
             base_url=f"{parts.scheme}://{parts.netloc}",
@@ -114,7 +116,7 @@ def render_error(error: ErrorResponse, api_version: str | None = None) -> RawRes
     (not on the front end's 401, which the service never sees)."""
     declared = api_version in ERROR_CODE_HEADER_VERSIONS and error.code != UNAUTHORIZED_CODE
     headers = {"x-ms-error-code": error.code} if declared else {}
-    return _encode(Reply(error.status, error.to_json(), headers))
+    return _encode(Reply(error.status, error.to_json(), {**error.headers, **headers}))
 
 
 def _as_version_has_it(reply: Reply, request: ApiRequest) -> Reply:

@@ -1,6 +1,10 @@
-"""The dynamic provider host of this project: Pulumi's own (`python -m pulumi.dynamic`), with two
+"""The dynamic provider host of this project: Pulumi's own (`python -m pulumi.dynamic`), with three
 things added.
 
+- It serves many calls at once: Pulumi's host has 4 workers, so a `pulumi up` of 50 voices
+  created 4 at a time, each waiting out its provisioning. The pool here has
+  `PV_PROVIDER_WORKERS` (default 128) workers; the Speech resource's quota is kept by the
+  request budget (`provider.speech.request_budget`), not by a small pool.
 - Errors raised on purpose (`provider.errors.ProviderError`: API answers, refusals, config
   problems, failed or timed-out resources) reach the CLI as their message alone; anything
   unexpected keeps its traceback. Pulumi's host formats every error with
@@ -18,12 +22,16 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent import futures
+from typing import Any
 
 import grpc
 
 from provider.errors import ProviderError
 
+WORKERS_ENVIRONMENT_VARIABLE = "PV_PROVIDER_WORKERS"
+DEFAULT_WORKERS = 128
 ENGINE_CHECK_INTERVAL_SECONDS = 2.0
 _ENGINE_CHECK_TIMEOUT_SECONDS = 5.0
 
@@ -57,8 +65,29 @@ def watch_engine(address: str, interval: float = ENGINE_CHECK_INTERVAL_SECONDS) 
     threading.Thread(target=watch, name="engine-watch", daemon=True).start()
 
 
+def workers(environ: Mapping[str, str] = os.environ) -> int:
+    text = environ.get(WORKERS_ENVIRONMENT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_WORKERS
+    if not text.isdigit() or int(text) < 1:
+        sys.exit(f"{WORKERS_ENVIRONMENT_VARIABLE} is {text!r}; give a whole number of workers, 1 or more")
+    return int(text)
+
+
+def with_workers(server: Callable[..., Any], count: int) -> Callable[..., Any]:
+    """`grpc.server`, serving on `count` workers whatever pool it is handed."""
+
+    def server_with_workers(thread_pool: futures.ThreadPoolExecutor, *args: Any, **kwargs: Any) -> Any:
+        thread_pool.shutdown(wait=False)
+        pool = futures.ThreadPoolExecutor(max_workers=count, thread_name_prefix="provider-call")
+        return server(pool, *args, **kwargs)
+
+    return server_with_workers
+
+
 def main() -> None:
     traceback.format_exc = message_or_traceback(traceback.format_exc)
+    grpc.server = with_workers(grpc.server, workers())
     engine = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     if engine:
         watch_engine(engine)

@@ -57,14 +57,12 @@ def create_or_adopt(
 def _create_unless_present(
     client: CustomVoiceClient, kind: ResourceKind, resource_id: str, send_create: Callable[[], CreateAnswer]
 ) -> tuple[bool, dict[str, Any]]:
-    """(True, the created resource), or (False, the one already there with that id)."""
-    existing = client.get(kind, resource_id)
-    if existing is not None:
-        return False, existing
+    """(True, the created resource), or (False, the one already there with that id). The create
+    goes first, as nearly every create is of a new id; the service's refusal of a taken id is
+    what sends a look, which costs one request then instead of one on every create."""
     try:
         answer = send_create()
     except CustomVoiceApiError as error:
-        # Another run created it between our look and our create.
         existing = client.get(kind, resource_id) if error.status in _ID_TAKEN_STATUSES else None
         if existing is None:
             raise

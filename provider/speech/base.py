@@ -11,6 +11,7 @@ from provider.inputs import blank_as_none, lookup, normalise_endpoint
 from provider.redaction import register_sas
 from provider.speech.adoption import create_or_adopt
 from provider.speech.client import DEFAULT_API_VERSION, CreateAnswer, CustomVoiceClient, ResourceKind
+from provider.speech.request_budget import budget_for
 from provider.speech.settings import SpeechSettings
 from provider.validation import Problem
 
@@ -102,6 +103,7 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
             retries=settings.retries,
             backoff_factor=settings.backoff_factor,
             poll=settings.poll(),
+            budget=budget_for(props["endpoint"], settings.requests_per_10_seconds),
         )
 
     def register_sas_signatures(self, props: dict[str, Any]) -> None:

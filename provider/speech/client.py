@@ -11,6 +11,7 @@ import requests
 from provider.redaction import redact
 from provider.speech.errors import CustomVoiceApiError
 from provider.speech.polling import PollSettings, StatusPoller
+from provider.speech.request_budget import REQUEST_BUDGET_CONFIG, RequestBudget
 from provider.speech.transport import WaitPastDeadline, build_session, json_or_empty
 
 # The Custom Voice API versions this client speaks, as published.
@@ -37,14 +38,19 @@ class CustomVoiceClient:
         backoff_factor: float = 0.5,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         poll: PollSettings | None = None,
+        budget: RequestBudget | None = None,
     ) -> None:
+        """`budget`: the Speech resource's request budget every request draws from."""
         self.endpoint = endpoint.rstrip("/")
         self.api_version = api_version
         self.timeout = timeout
         self.poll_settings = poll or PollSettings()
         # No retry waits past the time the whole operation has (the create's deadline).
         deadline = time.monotonic() + self.poll_settings.timeout_seconds
-        self._session = build_session(auth, retries=retries, backoff_factor=backoff_factor, deadline=deadline)
+        before_send = (lambda: budget.acquire(deadline)) if budget else None
+        self._session = build_session(
+            auth, retries=retries, backoff_factor=backoff_factor, deadline=deadline, before_send=before_send
+        )
 
     def close(self) -> None:
         self._session.close()
@@ -146,11 +152,15 @@ class CustomVoiceClient:
                 allow_redirects=False,
             )
         except WaitPastDeadline as late:
+            if late.own_budget:
+                waiting = f"the Speech resource's request budget ({REQUEST_BUDGET_CONFIG}) needed a wait of"
+            else:
+                waiting = f"{'throttled: the service' if late.throttled else 'the service'} asked to wait"
             raise CustomVoiceApiError(
-                f"{action} failed: {'throttled: the service' if late.throttled else 'the service'} asked to wait "
-                f"{late.wait:g} s more, past the {self.poll_settings.timeout_seconds:g} s this operation may take "
-                f"(createTimeoutSeconds). Nothing is lost: run `pulumi up` again later",
-                status=429 if late.throttled else None,
+                f"{action} failed: {waiting} {late.wait:.3g} s more, past the "
+                f"{self.poll_settings.timeout_seconds:g} s this operation may take (createTimeoutSeconds). "
+                "Nothing is lost: run `pulumi up` again later",
+                status=429 if late.throttled and not late.own_budget else None,
             ) from None
         except requests.RequestException as exc:
             # `from None`: the chained exception's text may hold what `redact` is for.

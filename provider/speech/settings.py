@@ -25,6 +25,7 @@ from provider.errors import ConfigError
 from provider.redaction import register_secret
 from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
 from provider.speech.polling import PollSettings
+from provider.speech.request_budget import REQUEST_BUDGET_CONFIG
 from provider.storage.settings import StorageSettings
 from provider.validation import Problem, check_entra_endpoint
 
@@ -42,6 +43,8 @@ class SpeechSettings:
     poll_interval_seconds: float = 1.0
     retries: int = 4
     backoff_factor: float = 0.5
+    # The Speech resource's quota (S0: 50); 0 sends without a budget.
+    requests_per_10_seconds: int = 50
     # For the prompt audio SAS a voice's create mints (`mintReadSas`).
     storage: StorageSettings = field(default_factory=StorageSettings, repr=False)
 
@@ -60,6 +63,9 @@ class SpeechSettings:
             poll_interval_seconds=config.number("pollIntervalSeconds", defaults.poll_interval_seconds, above=0),
             retries=int(config.number("httpRetries", defaults.retries, at_least=0, at_most=20)),
             backoff_factor=config.number("retryBackoffSeconds", defaults.backoff_factor, at_least=0, at_most=60),
+            requests_per_10_seconds=int(
+                config.number(REQUEST_BUDGET_CONFIG, defaults.requests_per_10_seconds, at_least=0, at_most=100_000)
+            ),
             storage=StorageSettings.load(source, environ),
         )
 

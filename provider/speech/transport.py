@@ -2,7 +2,7 @@
 `provider.speech.auth`)."""
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Self
 
 import requests
@@ -20,29 +20,39 @@ class WaitPastDeadline(Exception):
     """A retry would have to wait (for Retry-After, or its backoff) past the deadline. Not an
     OSError, so requests lets it through as it is."""
 
-    def __init__(self, wait: float, remaining: float, throttled: bool) -> None:
+    def __init__(self, wait: float, remaining: float, throttled: bool, own_budget: bool = False) -> None:
         self.wait = wait
         self.remaining = max(remaining, 0.0)
         self.throttled = throttled
+        self.own_budget = own_budget  # the wait is the provider host's request budget's
         super().__init__(f"a retry would wait {wait:g} s, {self.remaining:.0f} s are left")
 
 
 class SafeRetry(Retry):
-    """urllib3's Retry, plus: a POST is retried on 429 only, and no wait runs past `deadline`
-    (a time.monotonic() value; None: no deadline).
+    """urllib3's Retry, plus: a POST is retried on 429 only, no wait runs past `deadline`
+    (a time.monotonic() value; None: no deadline), and `before_send` (if any) is called before
+    each repeat, as `PacedAdapter` calls it before the first try.
 
     A throttled request was not processed, so repeating it is safe even when repeating a
     POST that failed with a 5xx might not be. Connection failures before anything was sent
     are retried for every method by urllib3's own `connect` counter.
     """
 
-    def __init__(self, *args: Any, deadline: float | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        deadline: float | None = None,
+        before_send: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
+        self.before_send = before_send
 
     def new(self, **kwargs: Any) -> Self:
         renewed = super().new(**kwargs)
         renewed.deadline = self.deadline
+        renewed.before_send = self.before_send
         return renewed
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -59,10 +69,29 @@ class SafeRetry(Retry):
                 throttled = response is not None and response.status == 429
                 raise WaitPastDeadline(wait, remaining, throttled)
         super().sleep(response)
+        if self.before_send is not None:
+            self.before_send()
+
+
+class PacedAdapter(HTTPAdapter):
+    """Calls `before_send` (a request budget's acquire, say) before every request it sends."""
+
+    def __init__(self, before_send: Callable[[], None] | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._before_send = before_send
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if self._before_send is not None:
+            self._before_send()
+        return super().send(request, *args, **kwargs)
 
 
 def retry_policy(
-    total: int, backoff_factor: float, backoff_max: float = 30.0, deadline: float | None = None
+    total: int,
+    backoff_factor: float,
+    backoff_max: float = 30.0,
+    deadline: float | None = None,
+    before_send: Callable[[], None] | None = None,
 ) -> SafeRetry:
     return SafeRetry(
         total=total,
@@ -76,6 +105,7 @@ def retry_policy(
         respect_retry_after_header=True,
         raise_on_status=False,
         deadline=deadline,
+        before_send=before_send,
     )
 
 
@@ -85,11 +115,13 @@ def build_session(
     retries: int,
     backoff_factor: float,
     deadline: float | None = None,
+    before_send: Callable[[], None] | None = None,
     mount_prefixes: Collection[str] = ("https://", "http://"),
 ) -> requests.Session:
     session = requests.Session()
     session.auth = auth
-    adapter = HTTPAdapter(max_retries=retry_policy(retries, backoff_factor, deadline=deadline))
+    policy = retry_policy(retries, backoff_factor, deadline=deadline, before_send=before_send)
+    adapter = PacedAdapter(before_send, max_retries=policy)
     for prefix in mount_prefixes:
         session.mount(prefix, adapter)
     session.headers["User-Agent"] = "personal-voice-as-code"

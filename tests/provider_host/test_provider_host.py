@@ -8,9 +8,12 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent import futures
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -21,9 +24,11 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from emulator import CustomVoiceBackend, EmulatorServer
-from provider.host import ENGINE_CHECK_INTERVAL_SECONDS
+from emulator.quota import NO_QUOTA
+from provider.host import ENGINE_CHECK_INTERVAL_SECONDS, workers
 from provider.personal_voice import PersonalVoiceProvider
 from tests.conftest import KEY, voice_inputs
+from tests.emulator.conftest import FakeClock
 
 URN = "urn:pulumi:dev::personal-voice::pulumi-python:dynamic/customvoice:PersonalVoice::jessica"
 TIMEOUT = 30
@@ -48,6 +53,12 @@ def server() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def host(tmp_path) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
+    with running_host(tmp_path) as stub:
+        yield stub
+
+
+@contextmanager
+def running_host(tmp_path: Path) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     process = start_host(tmp_path)
     try:
         assert process.stdout is not None
@@ -120,6 +131,51 @@ def test_full_lifecycle_over_grpc(server, host):
     host.Delete(provider_pb2.DeleteRequest(id="Jessica", urn=URN, properties=created.properties), timeout=TIMEOUT)
     gone = host.Read(provider_pb2.ReadRequest(id="Jessica", urn=URN, properties=created.properties), timeout=TIMEOUT)
     assert gone.id == ""
+
+
+def test_the_host_serves_many_calls_at_once():
+    """Pulumi's own host serves 4 calls at once. Twelve creates are sent together, and the
+    service's clock stands still, so no voice finishes: every PUT arrives only if twelve
+    calls are in the host at the same time."""
+    clock = FakeClock()
+    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=5, clock=clock, quota=NO_QUOTA)
+    backend.add_project("proj")
+    backend.add_consent("consent", "proj")
+    with EmulatorServer(backend) as server, running_host(Path(tempfile.mkdtemp())) as host:
+        configure(host, **{"personal-voice:requestsPer10Seconds": "0"})
+        provider_blob = serialize_provider(PersonalVoiceProvider())
+
+        def create(voice_id: str) -> str:
+            props = {**voice_inputs(endpoint=server.url, voiceId=voice_id), "__provider": provider_blob}
+            request = provider_pb2.CreateRequest(urn=f"{URN}-{voice_id}", properties=to_struct(props))
+            return host.Create(request, timeout=TIMEOUT).id
+
+        with futures.ThreadPoolExecutor(max_workers=12) as calls:
+            created = [calls.submit(create, f"Voice{n:02d}") for n in range(12)]
+            in_service = wait_until(lambda: len(backend.list_personal_voices()) == 12)
+            clock.advance(10)  # provisioning ends; every create finishes
+            assert in_service, f"{len(backend.list_personal_voices())} of 12 creates reached the service"
+            assert sorted(future.result(timeout=TIMEOUT) for future in created) == [f"Voice{n:02d}" for n in range(12)]
+
+
+def wait_until(condition, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize(("given", "expected"), [({}, 128), ({"PV_PROVIDER_WORKERS": "300"}, 300)])
+def test_the_worker_count_comes_from_the_environment(given, expected):
+    assert workers(given) == expected
+
+
+@pytest.mark.parametrize("given", ["0", "many", "-3"])
+def test_a_bad_worker_count_stops_the_host_with_the_variable_named(given):
+    with pytest.raises(SystemExit, match="PV_PROVIDER_WORKERS is"):
+        workers({"PV_PROVIDER_WORKERS": given})
 
 
 def test_check_failures_name_their_fields_over_grpc(server, host):

@@ -62,12 +62,12 @@ def test_server_errors_until_retries_run_out_fail_with_the_status_and_create_not
         {},
         {"error": {"code": "ServiceUnavailable", "message": "try later"}},
     )
-    backend.inject_faults("GET", r".*/personalvoices/Jessica", [unavailable] * 3)
+    backend.inject_faults("PUT", r".*/personalvoices/Jessica", [unavailable] * 3)
     with pytest.raises(CustomVoiceApiError) as caught:
         provider.create(voice_inputs())
     assert caught.value.status == 503 and caught.value.code == "ServiceUnavailable"
-    assert len([r for r in backend.requests if r.method == "GET"]) == 3
-    assert writes(backend) == []
+    assert writes(backend) == [("PUT", "/customvoice/personalvoices/Jessica")] * 3  # PUT is idempotent
+    assert backend.list_personal_voices() == []
 
 
 def test_a_failed_voice_names_the_reason_and_is_not_left_behind(backend, provider):
@@ -78,11 +78,17 @@ def test_a_failed_voice_names_the_reason_and_is_not_left_behind(backend, provide
     assert provider.read("Jessica", voice_inputs()).id == ""
 
 
-def test_an_existing_matching_voice_is_adopted_without_a_second_create(backend, provider):
+def test_an_existing_matching_voice_is_adopted_when_its_id_is_refused_as_taken(backend, provider):
     first = provider.create(voice_inputs())
+    backend.clear_requests()
     adopted = provider.create(voice_inputs(audios_containerUrl=f"{CONTAINER}?sv=2026&sig=b3RoZXJzaWc"))
     assert adopted.outs["speakerProfileId"] == first.outs["speakerProfileId"]
-    assert len(writes(backend)) == 1
+    # The create goes first; the service's 409 sends one look, and the voice is the same one.
+    assert [(r.method, r.path) for r in backend.requests] == [
+        ("PUT", "/customvoice/personalvoices/Jessica"),
+        ("GET", "/customvoice/personalvoices/Jessica"),
+    ]
+    assert [v["speakerProfileId"] for v in backend.list_personal_voices()] == [first.outs["speakerProfileId"]]
 
 
 def test_an_existing_different_voice_is_a_conflict_that_says_what_differs(backend, provider):
@@ -93,7 +99,7 @@ def test_an_existing_different_voice_is_a_conflict_that_says_what_differs(backen
     message = str(caught.value)
     assert "consentId: declared 'consent2', the service has 'consent'" in message
     assert "choose another id" in message
-    assert len(writes(backend)) == 1
+    assert [v["consentId"] for v in backend.list_personal_voices()] == ["consent"]
 
 
 def test_a_create_answered_200_is_compared_before_it_is_adopted(backend, provider):

@@ -81,9 +81,10 @@ def test_audio_the_service_cannot_use_fails_the_voice_and_leaves_none(backend, p
     assert backend.list_personal_voices() == []
 
 
-def test_an_existing_voice_of_the_same_declaration_is_adopted_without_a_write(backend, provider, tmp_path):
+def test_an_existing_voice_of_the_same_declaration_is_adopted(backend, provider, tmp_path):
     first = provider.create(checked(provider, file_inputs(tmp_path, ("a.wav", 6))))
     backend.clear_requests()
     again = provider.create(checked(provider, file_inputs(tmp_path, ("a.wav", 6))))
     assert again.outs["speakerProfileId"] == first.outs["speakerProfileId"]
-    assert writes(backend) == []
+    assert writes(backend) == [("POST", "/customvoice/personalvoices/Jessica")]  # refused: the id is taken
+    assert [v["speakerProfileId"] for v in backend.list_personal_voices()] == [first.outs["speakerProfileId"]]

@@ -1,0 +1,67 @@
+"""One request budget per Speech resource in the provider host: every call to it, from every
+resource the host is serving at once, draws from the same budget, so a large `pulumi up` stays
+under the resource's quota (S0: 50 requests in any 10 seconds) instead of bouncing off it.
+
+A sliding window over the requests sent, as the service counts them, with a small margin for
+the time a request takes to arrive. A 429 that still comes (another client of the same
+resource) is retried after its Retry-After by the transport, within the operation's deadline.
+"""
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from provider.speech.transport import WaitPastDeadline
+
+REQUEST_BUDGET_CONFIG = "requestsPer10Seconds"
+QUOTA_WINDOW_SECONDS = 10.0
+# A slot frees this much after the service would free it: arrival times differ from send times.
+_ARRIVAL_MARGIN_SECONDS = 0.25
+
+
+class RequestBudget:
+    """At most `requests` sends in any `window` seconds; 0 requests: no limit."""
+
+    def __init__(
+        self,
+        requests: int,
+        window: float = QUOTA_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.requests = requests
+        self.window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self, deadline: float | None = None) -> None:
+        """Wait for a free slot and take it. Raises WaitPastDeadline rather than wait past
+        `deadline` (a clock value)."""
+        if not self.requests:
+            return
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._sent and self._sent[0] <= now - self.window - _ARRIVAL_MARGIN_SECONDS:
+                    self._sent.popleft()
+                if len(self._sent) < self.requests:
+                    self._sent.append(now)
+                    return
+                wait = self._sent[0] + self.window + _ARRIVAL_MARGIN_SECONDS - now
+            if deadline is not None and now + wait > deadline:
+                raise WaitPastDeadline(wait, deadline - now, throttled=True, own_budget=True)
+            self._sleep(wait)
+
+
+_budgets: dict[tuple[str, int], RequestBudget] = {}
+_budgets_lock = threading.Lock()
+
+
+def budget_for(endpoint: str, requests: int) -> RequestBudget:
+    """The host's one budget for the Speech resource at `endpoint`."""
+    key = (endpoint.rstrip("/").lower(), requests)
+    with _budgets_lock:
+        return _budgets.setdefault(key, RequestBudget(requests))

@@ -1,0 +1,108 @@
+"""One request budget per Speech resource in the provider host."""
+
+import threading
+import time
+
+import pytest
+
+from emulator import CustomVoiceBackend, EmulatorServer
+from emulator.quota import Quota
+from provider.speech.auth import SubscriptionKeyAuth
+from provider.speech.client import PROJECT, CustomVoiceClient
+from provider.speech.errors import CustomVoiceApiError
+from provider.speech.polling import PollSettings
+from provider.speech.request_budget import RequestBudget, budget_for
+from provider.speech.transport import WaitPastDeadline
+from tests.conftest import KEY
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_a_full_window_waits_until_its_oldest_request_leaves_it():
+    fake = FakeTime()
+    budget = RequestBudget(3, 10.0, clock=fake.clock, sleep=fake.sleep)
+    for _ in range(3):
+        budget.acquire()
+        fake.now += 1
+    budget.acquire()  # at 103: the one sent at 100 leaves the window at 110 (+ the arrival margin)
+    assert fake.slept == [7.25]
+    budget.acquire()
+    assert fake.slept == [7.25, 1.0]  # then the one sent at 101
+
+
+def test_no_wait_runs_past_the_deadline():
+    fake = FakeTime()
+    budget = RequestBudget(1, 10.0, clock=fake.clock, sleep=fake.sleep)
+    budget.acquire(deadline=fake.now + 60)
+    with pytest.raises(WaitPastDeadline) as raised:
+        budget.acquire(deadline=fake.now + 5)
+    assert raised.value.throttled and raised.value.wait == pytest.approx(10.25)
+    assert fake.slept == []
+
+
+def test_zero_is_no_budget():
+    budget = RequestBudget(0, clock=lambda: 0.0, sleep=lambda s: pytest.fail("slept"))
+    for _ in range(1000):
+        budget.acquire()
+
+
+def test_every_client_of_one_resource_shares_its_budget():
+    assert budget_for("https://Contoso.cognitiveservices.azure.com/", 50) is budget_for(
+        "https://contoso.cognitiveservices.azure.com", 50
+    )
+    assert budget_for("https://contoso.cognitiveservices.azure.com", 50) is not budget_for(
+        "https://fabrikam.cognitiveservices.azure.com", 50
+    )
+
+
+def test_clients_on_many_threads_stay_inside_the_services_quota():
+    """Twelve threads, 36 requests, a quota of 8 per second: the service answers no 429."""
+    backend = CustomVoiceBackend(keys=[KEY], quota=Quota(8, 1.0))
+    budget = RequestBudget(8, 1.0)
+    errors: list[Exception] = []
+    with EmulatorServer(backend) as server:
+
+        def work() -> None:
+            client = CustomVoiceClient(server.url, SubscriptionKeyAuth(KEY), retries=0, budget=budget)
+            try:
+                for _ in range(3):
+                    list(client.list(PROJECT))
+            except CustomVoiceApiError as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=work) for _ in range(12)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        elapsed = time.monotonic() - started
+    assert errors == [] and backend.request_window.refused == 0
+    assert len(backend.requests) == 36
+    assert elapsed >= 4.0  # 36 requests at 8 a second: the budget did the waiting
+
+
+def test_a_budget_wait_past_the_create_deadline_fails_in_one_line_as_throttled():
+    budget = RequestBudget(1, 10.0)
+    backend = CustomVoiceBackend(keys=[KEY])
+    with EmulatorServer(backend) as server:
+        poll = PollSettings(timeout_seconds=2.0)
+        client = CustomVoiceClient(server.url, SubscriptionKeyAuth(KEY), poll=poll, budget=budget)
+        list(client.list(PROJECT))
+        with pytest.raises(CustomVoiceApiError) as raised:
+            list(client.list(PROJECT))
+    message = str(raised.value)
+    assert "request budget (requestsPer10Seconds) needed a wait of 10.2 s more" in message and "\n" not in message
+    assert raised.value.status is None
+    assert len(backend.requests) == 1
