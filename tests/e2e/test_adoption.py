@@ -6,6 +6,7 @@ create path: declared with the id it already has, a resource that matches is tak
 """
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -38,12 +39,25 @@ def seed_existing(project: Project, consent_id: str) -> str:
     return str(created.resource["speakerProfileId"])
 
 
-def test_existing_resources_are_adopted_without_a_single_write(project: Project) -> None:
+def made_as(voices: dict[str, dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """What a voice was made as (its status moves on with provisioning)."""
+    fields = ("speakerProfileId", "projectId", "consentId", "createdDateTime")
+    return {voice_id: tuple(voice.get(name) for name in fields) for voice_id, voice in voices.items()}
+
+
+def test_existing_resources_are_adopted_with_nothing_changed_in_the_service(project: Project) -> None:
     speaker_profile_id = seed_existing(project, "jessica-consent")
+    before = made_as(project.voices_in_service())
     project.write_catalog(JESSICA_ONLY)
     project.backend.clear_requests()
     project.pulumi("up", "--yes")
-    assert project.writes_seen() == []
+    # Each create went first and was refused (409: the id is taken); then it was adopted.
+    assert sorted(project.writes_seen()) == [
+        ("PUT", "/customvoice/consents/jessica-consent"),
+        ("PUT", "/customvoice/personalvoices/JessicaVoice"),
+        ("PUT", "/customvoice/projects/contoso-personal-voices"),
+    ]
+    assert made_as(project.voices_in_service()) == before
     assert profile_ids(project) == {"JessicaVoice": speaker_profile_id}
 
     project.pulumi("up", "--yes", "--expect-no-changes")

@@ -1,0 +1,212 @@
+"""`pulumi up` of N voices with the real CLI against the emulator's HTTP server, under the quota.
+
+A stack of one project, one consent and N voices from a container URL, in a temporary copy of
+the project with a file backend. The emulator provisions each consent and voice in S seconds
+and keeps the S0 quota (50 requests in any 10 s, answered 429 beyond). Prints, from one run:
+
+- `up`: wall time; the lower bound max(2 x S, requests / quota rate) (the consent, then the
+  voices, can be no faster; nor can the requests sent go faster than the quota lets them);
+  the ratio; requests per voice; 429s answered; creates that failed; the provider host's
+  peak memory (VmHWM);
+- a sequential create-and-poll loop (PUT, then GET every second until Succeeded) on the same
+  emulator, for a sample of voices, scaled to N;
+- preview, no-op `up` and `refresh` of the same stack: time and requests.
+
+    .venv/bin/python benchmarks/bench_up.py --voices 50 --provisioning 5
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+from emulator import CustomVoiceBackend, EmulatorServer
+from emulator.quota import S0_QUOTA
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "benchmark0123456789abcdef012345"
+COMMAND_TIMEOUT = 3600
+CONTAINER = "https://contoso.blob.core.windows.net/prompt-audio"
+SEQUENTIAL_SAMPLE = 3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--voices", type=int, default=50)
+    parser.add_argument("--provisioning", type=float, default=5.0, help="seconds per consent and voice")
+    args = parser.parse_args()
+    pulumi_bin = subprocess.run(
+        [str(ROOT / "scripts" / "install-pulumi-cli")], capture_output=True, text=True, check=True, timeout=3600
+    ).stdout.splitlines()[-1]
+
+    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=args.provisioning)
+    with EmulatorServer(backend) as server, stack(pulumi_bin, server.url, args.voices) as run:
+        up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview")
+        up_requests, refused = backend.requests, backend.request_window.refused
+        failed = args.voices - sum(v["status"] == "Succeeded" for v in backend.list_personal_voices())
+        later = {}
+        for name, command in (
+            ("preview", ("preview",)),
+            ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes")),
+            ("refresh", ("refresh", "--yes", "--skip-preview")),
+        ):
+            backend.clear_requests()
+            later[name] = (run.timed(*command), len(backend.requests))
+    sequential = sequential_loop(args.provisioning) * args.voices
+
+    rate = S0_QUOTA.requests / S0_QUOTA.seconds
+    lower_bound = max(2 * args.provisioning, len(up_requests) / rate)
+    print(f"N={args.voices} voices, provisioning {args.provisioning:g} s, quota {S0_QUOTA} (requests/seconds)")
+    print(f"up:          {up:7.1f} s   lower bound {lower_bound:.1f} s   ratio {up / lower_bound:.2f}x")
+    print(f"requests:    {len(up_requests)} ({len(up_requests) / args.voices:.2f} per voice), 429s answered: {refused}")
+    print(f"failed:      {failed} creates (voices not Succeeded in the service)")
+    print(f"host memory: {peak_kib / 1024:.0f} MiB peak (VmHWM of the provider host)")
+    print(f"sequential:  {sequential:7.1f} s (create-and-poll one at a time, {SEQUENTIAL_SAMPLE} timed, scaled)")
+    print(f"speed-up:    {sequential / up:.1f}x over the sequential loop")
+    for name, (seconds, count) in later.items():
+        print(f"{name + ':':12} {seconds:7.1f} s   {count} requests")
+
+
+class Run:
+    def __init__(self, directory: Path, env: dict[str, str]) -> None:
+        self.directory = directory
+        self.env = env
+
+    def pulumi(self, *args: str) -> None:
+        result = subprocess.run(
+            ["pulumi", *args, "--stack", "bench", "--non-interactive"],
+            check=False,
+            cwd=self.directory,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
+        if result.returncode != 0:
+            sys.exit(f"pulumi {' '.join(args)} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr}")
+
+    def timed(self, *args: str) -> float:
+        started = time.perf_counter()
+        self.pulumi(*args)
+        return time.perf_counter() - started
+
+    def timed_with_host_memory(self, *args: str) -> tuple[float, int]:
+        """The command's wall time, and the largest VmHWM (KiB) a provider host reached."""
+        peaks: dict[int, int] = {}
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.2):
+                for pid, kib in provider_hosts():
+                    peaks[pid] = max(peaks.get(pid, 0), kib)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            return self.timed(*args), max(peaks.values(), default=0)
+        finally:
+            done.set()
+            sampler.join()
+
+
+def provider_hosts() -> Iterator[tuple[int, int]]:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            if b"provider.host" not in command and b"pulumi.dynamic" not in command:
+                continue
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
+        yield int(entry.name), int(hwm)
+
+
+@contextmanager
+def stack(pulumi_bin: str, endpoint: str, voices: int) -> Iterator[Run]:
+    with tempfile.TemporaryDirectory(prefix="bench-up-") as temporary:
+        home = Path(temporary)
+        directory = home / "project"
+        (directory / "stacks").mkdir(parents=True)
+        (home / "state").mkdir()
+        shutil.copy(ROOT / "__main__.py", directory)
+        project_file = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+        project_file["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
+        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
+        (directory / "stacks" / "bench.yaml").write_text(yaml.safe_dump(catalog(voices), sort_keys=False))
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
+            "PATH": f"{pulumi_bin}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+            "PULUMI_HOME": str(home / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+            "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PV_ALLOW_VOICE_DELETES": "1",
+        }
+        run = Run(directory, env)
+        run.pulumi("stack", "init")
+        run.pulumi("config", "set", "speechEndpoint", endpoint)
+        run.pulumi("config", "set", "--secret", "speechKey", KEY)
+        run.pulumi("config", "set", "--secret", "sasToken", "sv=2024-11-04&sp=rl&sr=c&sig=YmVuY2g%3D")
+        yield run
+
+
+def catalog(voices: int) -> dict[str, Any]:
+    return {
+        "projects": [{"id": "bench-project"}],
+        "consents": [
+            {
+                "id": "bench-consent",
+                "projectId": "bench-project",
+                "voiceTalentName": "Jessica Smith",
+                "companyName": "Contoso",
+                "locale": "en-US",
+                "audioUrl": f"{CONTAINER}/consent.wav",
+            }
+        ],
+        "voices": [
+            {
+                "id": f"voice-{index:04d}",
+                "projectId": "bench-project",
+                "consentId": "bench-consent",
+                "audios": {"containerUrl": CONTAINER, "prefix": f"voice-{index:04d}/", "extensions": [".wav"]},
+            }
+            for index in range(voices)
+        ],
+    }
+
+
+def sequential_loop(provisioning: float) -> float:
+    """Seconds per voice of Microsoft's samples' way: create, then GET every second."""
+    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=provisioning)
+    backend.add_project("proj")
+    backend.add_consent("consent", "proj")
+    headers = {"Ocp-Apim-Subscription-Key": KEY}
+    params = {"api-version": "2026-01-01"}
+    body = {"projectId": "proj", "consentId": "consent", "audios": {"containerUrl": CONTAINER, "extensions": [".wav"]}}
+    with EmulatorServer(backend) as server, requests.Session() as session:
+        started = time.perf_counter()
+        for index in range(SEQUENTIAL_SAMPLE):
+            url = f"{server.url}/customvoice/personalvoices/seq-{index}"
+            session.put(url, json=body, headers=headers, params=params, timeout=30).raise_for_status()
+            while session.get(url, headers=headers, params=params, timeout=30).json()["status"] != "Succeeded":
+                time.sleep(1.0)
+        return (time.perf_counter() - started) / SEQUENTIAL_SAMPLE
+
+
+if __name__ == "__main__":
+    main()
