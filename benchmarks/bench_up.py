@@ -45,21 +45,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voices", type=int, default=50)
     parser.add_argument("--provisioning", type=float, default=5.0, help="seconds per consent and voice")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=ROOT,
+        help="the checkout whose program and providers run, with its .venv (default: this one); the emulator "
+        "is always this one's",
+    )
+    parser.add_argument(
+        "--parallel", type=int, default=64, help="pulumi's --parallel (its default is 4 per CPU core: 8 on 2 cores)"
+    )
     args = parser.parse_args()
     pulumi_bin = subprocess.run(
         [str(ROOT / "scripts" / "install-pulumi-cli")], capture_output=True, text=True, check=True, timeout=3600
     ).stdout.splitlines()[-1]
 
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=args.provisioning)
-    with EmulatorServer(backend) as server, stack(pulumi_bin, server.url, args.voices) as run:
-        up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview")
+    with EmulatorServer(backend) as server, stack(pulumi_bin, args.project, server.url, args.voices) as run:
+        parallel = f"--parallel={args.parallel}"
+        up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview", parallel)
         up_requests, refused = backend.requests, backend.request_window.refused
         failed = args.voices - sum(v["status"] == "Succeeded" for v in backend.list_personal_voices())
         later = {}
         for name, command in (
             ("preview", ("preview",)),
-            ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes")),
-            ("refresh", ("refresh", "--yes", "--skip-preview")),
+            ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes", parallel)),
+            ("refresh", ("refresh", "--yes", "--skip-preview", parallel)),
         ):
             backend.clear_requests()
             later[name] = (run.timed(*command), len(backend.requests))
@@ -67,7 +78,10 @@ def main() -> None:
 
     rate = S0_QUOTA.requests / S0_QUOTA.seconds
     lower_bound = max(2 * args.provisioning, len(up_requests) / rate)
-    print(f"N={args.voices} voices, provisioning {args.provisioning:g} s, quota {S0_QUOTA} (requests/seconds)")
+    print(
+        f"N={args.voices} voices, provisioning {args.provisioning:g} s, quota {S0_QUOTA} (requests/seconds), "
+        f"--parallel {args.parallel}"
+    )
     print(f"up:          {up:7.1f} s   lower bound {lower_bound:.1f} s   ratio {up / lower_bound:.2f}x")
     print(f"requests:    {len(up_requests)} ({len(up_requests) / args.voices:.2f} per voice), 429s answered: {refused}")
     print(f"failed:      {failed} creates (voices not Succeeded in the service)")
@@ -136,20 +150,22 @@ def provider_hosts() -> Iterator[tuple[int, int]]:
 
 
 @contextmanager
-def stack(pulumi_bin: str, endpoint: str, voices: int) -> Iterator[Run]:
+def stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterator[Run]:
     with tempfile.TemporaryDirectory(prefix="bench-up-") as temporary:
         home = Path(temporary)
         directory = home / "project"
         (directory / "stacks").mkdir(parents=True)
         (home / "state").mkdir()
-        shutil.copy(ROOT / "__main__.py", directory)
-        project_file = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-        project_file["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
+        shutil.copy(project / "__main__.py", directory)
+        project_file = yaml.safe_load((project / "Pulumi.yaml").read_text())
+        project_file["runtime"]["options"]["virtualenv"] = str(project / ".venv")
+        for plugin in project_file.get("plugins", {}).get("providers", []):
+            plugin["path"] = str(project / plugin["path"])
         (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
         (directory / "stacks" / "bench.yaml").write_text(yaml.safe_dump(catalog(voices), sort_keys=False))
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
-            "PATH": f"{pulumi_bin}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+            "PATH": f"{pulumi_bin}{os.pathsep}{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
             "PULUMI_HOME": str(home / "pulumi-home"),
             "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
             "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase",

@@ -17,6 +17,7 @@ from provider.validation import Problem
 
 # Statuses a consent or voice can reach in the service after it was made (the spec's Status).
 UNUSABLE_STATUSES = frozenset({"Failed", "Disabling", "Disabled"})
+READ_LISTING_MAX_AGE = 5.0
 
 
 class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
@@ -75,8 +76,9 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
         return CreateResult(resource_id, self.outputs(props, resource))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        # A refresh reads every resource at once: a listing of the last few seconds serves them.
         with self.client(props) as client:
-            resource = client.get(self.kind, props.get(self.id_input) or id_)
+            resource = client.get_listed(self.kind, props.get(self.id_input) or id_, max_age=READ_LISTING_MAX_AGE)
         if resource is None:
             return ReadResult("", {})
         return ReadResult(id_, self.outputs(props, resource))

@@ -10,6 +10,7 @@ import requests
 
 from provider.redaction import redact
 from provider.speech.errors import CustomVoiceApiError
+from provider.speech.listing import shared_listing
 from provider.speech.polling import PollSettings, StatusPoller
 from provider.speech.request_budget import REQUEST_BUDGET_CONFIG, RequestBudget
 from provider.speech.transport import WaitPastDeadline, build_session, json_or_empty
@@ -19,6 +20,8 @@ API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
 DEFAULT_API_VERSION = "2026-01-01"
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds, for every call
+# Items per page of a listing: the service's default page size (the spec states no maximum).
+LIST_PAGE_SIZE = 100
 
 
 class CustomVoiceClient:
@@ -98,11 +101,23 @@ class CustomVoiceClient:
         )
         return response.status_code != 404
 
+    def get_listed(self, kind: "ResourceKind", resource_id: str, max_age: float) -> dict[str, Any] | None:
+        """The resource as a listing of its collection shows it, one listing serving every caller
+        in the host that asks at about the same time (`provider.speech.listing`); one a
+        listing lacks is read by itself (a listing may lag a create), and None if it is gone."""
+        listing = shared_listing(self.endpoint, self.api_version, kind.collection)
+        found = listing.lookup(resource_id, max_age, lambda: self._all_by_id(kind))
+        return found if found is not None else self.get(kind, resource_id)
+
     def poller(self, kind: "ResourceKind", resource_id: str, current: dict[str, Any]) -> StatusPoller:
-        """Waits for a long-running create (consents, personal voices) to finish."""
+        """Waits for a long-running create (consents, personal voices) to finish. Its polls are
+        shared with the other creates waiting in the host: a listing that started up to one
+        poll interval before a poll answers it (never one from before this host's create, as
+        each write ends the use of earlier listings)."""
+        shared_within = self.poll_settings.initial_interval
         return StatusPoller(
             f"{kind.label.capitalize()} {resource_id!r}",
-            lambda: self.get(kind, resource_id),
+            lambda: self.get_listed(kind, resource_id, max_age=shared_within),
             current,
             self.poll_settings,
         )
@@ -119,6 +134,9 @@ class CustomVoiceClient:
         return self._paged(kind.collection, f"Listing {kind.label}s", params)
 
     # -- plumbing ----------------------------------------------------------------------
+
+    def _all_by_id(self, kind: "ResourceKind") -> dict[str, dict[str, Any]]:
+        return {str(item.get("id")): item for item in self.list(kind, page_size=LIST_PAGE_SIZE)}
 
     def _url(self, path: str) -> str:
         return f"{self.endpoint}/customvoice/{path}"
@@ -165,6 +183,9 @@ class CustomVoiceClient:
         except requests.RequestException as exc:
             # `from None`: the chained exception's text may hold what `redact` is for.
             raise CustomVoiceApiError(f"{action} failed: {type(exc).__name__}: {redact(str(exc))}") from None
+        finally:
+            if method != "GET":  # a write (relative path): no listing from before it is of use now
+                shared_listing(self.endpoint, self.api_version, path_or_url.split("/")[0]).forget()
         if response.status_code not in accept:
             raise CustomVoiceApiError.from_response(response, action)
         return response

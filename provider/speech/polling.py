@@ -1,7 +1,11 @@
 """Wait for a long-running create to reach a terminal status, the way Azure SDK pollers do.
 
 The Custom Voice API returns the new resource at once with status NotStarted; clients poll
-the resource itself until it is Succeeded or Failed (Microsoft's own samples do the same).
+the resource itself until it is Succeeded or Failed (Microsoft's own samples do the same,
+every second). Polls come every `initial_interval` for the first `steady_seconds`, which
+covers the service's usual provisioning time (a voice about 1 s, a consent 2 to 3 s) with an
+overshoot of one interval at most; after that they back off. A poll is cheap here: the
+creates waiting in the host share one listing per round (`provider.speech.listing`).
 """
 
 import time
@@ -26,6 +30,7 @@ class ResourceVanished(ServiceError):
 class PollSettings:
     timeout_seconds: float = 600.0
     initial_interval: float = 0.5
+    steady_seconds: float = 10.0
     max_interval: float = 10.0
     growth: float = 1.5
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
@@ -56,7 +61,8 @@ class StatusPoller:
     def result(self) -> dict[str, Any]:
         """The resource in its terminal status (Succeeded or Failed: the caller decides)."""
         settings = self._settings
-        deadline = settings.clock() + settings.timeout_seconds
+        started = settings.clock()
+        deadline = started + settings.timeout_seconds
         interval = settings.initial_interval
         while not self._done():
             remaining = deadline - settings.clock()
@@ -67,7 +73,8 @@ class StatusPoller:
                     "service; the next `pulumi up` adopts it once it has finished"
                 )
             settings.sleep(min(interval, remaining))
-            interval = min(interval * settings.growth, settings.max_interval)
+            if settings.clock() - started >= settings.steady_seconds:
+                interval = min(interval * settings.growth, settings.max_interval)
             resource = self._fetch()
             if resource is None:
                 raise ResourceVanished(f"{self._description} disappeared while it was being created")
