@@ -135,6 +135,8 @@ def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path 
     (directory / "stacks").mkdir()
     project_file = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     project_file["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
+    for plugin in project_file["plugins"]["providers"]:  # relative to the project: made absolute
+        plugin["path"] = str(ROOT / plugin["path"])
     (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
