@@ -8,6 +8,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from emulator import CustomVoiceBackend, mock_custom_voice
 from provider.personal_voice import PersonalVoiceProvider
+from provider.speech import listing, request_budget
 from tests.storage_fixtures import azurite, azurite_entra  # noqa: F401 (fixtures: the session's Azurites)
 
 ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
@@ -15,6 +16,14 @@ KEY = "0123456789abcdef0123456789abcdef"
 SAS = "sv=2024-11-04&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=c2lnbmF0dXJlc2VjcmV0dmFsdWU%3D"
 SAS_SIGNATURE = "c2lnbmF0dXJlc2VjcmV0dmFsdWU"
 CONTAINER = "https://contoso.blob.core.windows.net/voices"
+
+
+@pytest.fixture(autouse=True)
+def host_state_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the provider host's shared listings and request budgets empty: many
+    tests use one endpoint, each with a service of its own."""
+    monkeypatch.setattr(listing, "_listings", {})
+    monkeypatch.setattr(request_budget, "_budgets", {})
 
 
 @pytest.fixture
