@@ -2,9 +2,9 @@
 
 The Custom Voice API returns the new resource at once with status NotStarted; clients poll
 the resource itself until it is Succeeded or Failed (Microsoft's own samples do the same,
-every second). Polls come every `initial_interval` for the first `steady_seconds`, which
-covers the service's usual provisioning time (a voice about 1 s, a consent 2 to 3 s) with an
-overshoot of one interval at most; after that they back off. A poll is cheap here: the
+every second). The first `steady_polls` polls come every `initial_interval` (10 s at the
+default 1 s), which covers the service's usual provisioning time (a voice about 1 s, a
+consent 2 to 3 s) with an overshoot of one interval at most; after that they back off. A poll is cheap here: the
 creates waiting in the host share one listing per round (`provider.speech.listing`).
 """
 
@@ -30,7 +30,7 @@ class ResourceVanished(ServiceError):
 class PollSettings:
     timeout_seconds: float = 600.0
     initial_interval: float = 0.5
-    steady_seconds: float = 10.0
+    steady_polls: int = 10
     max_interval: float = 10.0
     growth: float = 1.5
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
@@ -61,9 +61,9 @@ class StatusPoller:
     def result(self) -> dict[str, Any]:
         """The resource in its terminal status (Succeeded or Failed: the caller decides)."""
         settings = self._settings
-        started = settings.clock()
-        deadline = started + settings.timeout_seconds
+        deadline = settings.clock() + settings.timeout_seconds
         interval = settings.initial_interval
+        polls = 0
         while not self._done():
             remaining = deadline - settings.clock()
             if remaining <= 0:
@@ -73,7 +73,8 @@ class StatusPoller:
                     "service; the next `pulumi up` adopts it once it has finished"
                 )
             settings.sleep(min(interval, remaining))
-            if settings.clock() - started >= settings.steady_seconds:
+            polls += 1
+            if polls >= settings.steady_polls:
                 interval = min(interval * settings.growth, settings.max_interval)
             resource = self._fetch()
             if resource is None:
