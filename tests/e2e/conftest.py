@@ -1,8 +1,16 @@
 """The real pulumi CLI, a local file backend and the emulator's HTTP server, in a temporary
-copy of the project. Every command is bounded in time; the fixtures stop what they start."""
+copy of the project. Every command is bounded in time; the fixtures stop what they start.
 
+Every project is scanned for secrets at its end, whether its test passed or failed: all the
+CLI printed, `pulumi stack export` and the emulator's request log must hold none of the
+secrets the test could configure (Speech key, storage account key, SAS signatures, the
+managed identity header), raw, URL-encoded or base64, nor any bearer token. (Azurite runs
+`--silent`: it keeps no request log to scan.)"""
+
+import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -10,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -23,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY = "e2e0123456789abcdef0123456789abc"
 SAS_SIGNATURES = ("ZTJlc2lnbmF0dXJlb25l", "ZTJlc2lnbmF0dXJldHdv")
 COMMAND_TIMEOUT = 300
+# Every JWT starts with the base64 of '{"', header and payload alike.
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 
 
 def sas_token(signature: str) -> str:
@@ -163,4 +174,28 @@ def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path 
             project.pulumi("config", "set", "authentication", "entra")
         project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
         yield project
+        leaked = leaks(project)
         project.pulumi("destroy", "--yes", check=False)
+        assert leaked == [], f"secrets leaked: {leaked}"
+
+
+def leaks(project: Project) -> list[str]:
+    """Which secret shows where (see the module docstring)."""
+    project.pulumi("stack", "export", check=False)  # into the transcript
+    texts = {
+        "CLI output": "\n".join(project.transcript),
+        "emulator request log": json.dumps([request.to_json() for request in project.backend.requests]),
+    }
+    secrets = {"Speech key": KEY, "storage account key": ACCOUNT_KEY}
+    secrets |= {f"SAS signature {n}": signature for n, signature in enumerate(SAS_SIGNATURES)}
+    if "IDENTITY_HEADER" in project.env:
+        secrets["managed identity header"] = project.env["IDENTITY_HEADER"]
+    found = {
+        f"{name} in the {where}"
+        for name, secret in secrets.items()
+        for form in (secret, quote(secret, safe=""), base64.b64encode(secret.encode()).decode())
+        for where, text in texts.items()
+        if form in text
+    }
+    found |= {f"a bearer token in the {where}" for where, text in texts.items() if JWT.search(text)}
+    return sorted(found)

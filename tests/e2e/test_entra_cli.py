@@ -1,8 +1,6 @@
 """pulumi up with Microsoft Entra ID instead of the Speech key: the provider host's
 DefaultAzureCredential gets its token from the emulator's managed identity endpoint."""
 
-import re
-
 import pytest
 
 from tests.e2e import catalogs
@@ -10,8 +8,6 @@ from tests.e2e.conftest import Project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("project", ["entra"], indirect=True)]
 
-# Every JWT starts with the base64 of '{"', header and payload alike.
-JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 # One voice is enough to prove the bearer path.
 CATALOG = {**catalogs.CATALOG, "voices": catalogs.CATALOG["voices"][:1]}
 
@@ -26,7 +22,4 @@ def test_up_with_a_managed_identity_and_no_key(project: Project):
     assert voice["status"] == "Succeeded"
     assert project.outputs()["voices"]["JessicaVoice"]["speakerProfileId"] == voice["speakerProfileId"]
     assert project.pulumi("preview", "--expect-no-changes").returncode == 0
-    exported = project.pulumi("stack", "export").stdout
-    for text in [exported, *project.transcript]:
-        assert not JWT.search(text)
-        assert project.env["IDENTITY_HEADER"] not in text
+    # No token and no identity header anywhere: the project's secret scan, at its end.

@@ -6,17 +6,9 @@ import re
 import pytest
 
 from tests.e2e.catalogs import CATALOG, VOICE_TYPE, edited, profile_ids, voice_ids_in_state
-from tests.e2e.conftest import KEY, SAS_SIGNATURES, Project, sas_token
+from tests.e2e.conftest import SAS_SIGNATURES, Project, sas_token
 
 pytestmark = pytest.mark.e2e
-
-
-def assert_no_secrets_leaked(project: Project) -> None:
-    exported = project.pulumi("stack", "export").stdout
-    for text in [exported, *project.transcript]:
-        assert KEY not in text
-        for signature in SAS_SIGNATURES:
-            assert signature not in text
 
 
 def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> None:
@@ -84,7 +76,6 @@ def test_the_whole_lifecycle_with_the_current_api_version(project: Project) -> N
     project.pulumi("up", "--yes")
     assert set(project.voices_in_service()) == {"jessicavoice"}
 
-    assert_no_secrets_leaked(project)
     project.pulumi("destroy", "--yes")
     assert project.voices_in_service() == {}
     assert project.backend.list_projects() == [] and project.backend.list_consents() == []
@@ -103,6 +94,5 @@ def test_the_seed_api_version_creates_with_put_and_goes_through_the_same_cycle(p
     project.pulumi("up", "--yes")
     assert set(project.voices_in_service()) == {"JessicaVoice", "MarkVoice"}
 
-    assert_no_secrets_leaked(project)
     project.pulumi("destroy", "--yes")
     assert project.voices_in_service() == {}
