@@ -13,11 +13,18 @@ from provider.config import StackConfig
 from provider.errors import ConfigError
 from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
 from provider.speech.settings import SpeechSettings
-from provider.validation import check_endpoint, check_entra_endpoint, check_one_of
+from provider.validation import (
+    DEFAULT_BASE_MODEL,
+    check_base_model,
+    check_endpoint,
+    check_entra_endpoint,
+    check_one_of,
+)
 
 ENDPOINT_CONFIG = "speechEndpoint"
 API_VERSION_CONFIG = "apiVersion"
 MAX_DELETE_SHARE_CONFIG = "maxVoiceDeleteShare"
+BASE_MODEL_CONFIG = "baseModel"
 # Set for one run (`PV_ALLOW_VOICE_DELETES=1 pulumi up`), it lets that run delete more.
 ALLOW_DELETES_ENVIRONMENT_VARIABLE = "PV_ALLOW_VOICE_DELETES"
 
@@ -38,6 +45,8 @@ class Environment:
     # The share of the stack's voices one run may delete (all of them never, unless allowed).
     max_delete_share: float = 0.5
     deletes_allowed: bool = False
+    # The base model of every voice that does not name its own.
+    base_model: str = DEFAULT_BASE_MODEL
 
     @classmethod
     def from_config(cls, config: pulumi.Config, environ: Mapping[str, str] = os.environ) -> "Environment":
@@ -49,6 +58,8 @@ class Environment:
         if settings.authentication == ENTRA_AUTHENTICATION:
             problems += check_entra_endpoint(ENDPOINT_CONFIG, endpoint)
         problems += check_one_of(API_VERSION_CONFIG, api_version, API_VERSIONS)
+        base_model = config.get(BASE_MODEL_CONFIG) or DEFAULT_BASE_MODEL
+        problems += check_base_model(BASE_MODEL_CONFIG, base_model)
         if problems:
             raise ConfigError("\n".join(f"config {problem}" for problem in problems))
         share = StackConfig(_ProgramConfig()).number(MAX_DELETE_SHARE_CONFIG, 0.5, at_least=0, at_most=1)
@@ -58,6 +69,7 @@ class Environment:
             sas_token=config.get_secret("sasToken"),
             max_delete_share=share,
             deletes_allowed=environ.get(ALLOW_DELETES_ENVIRONMENT_VARIABLE, "") not in ("", "0"),
+            base_model=base_model,
         )
 
     def with_sas(self, url: str) -> pulumi.Input[str]:

@@ -18,6 +18,7 @@ from provider.speech.client import API_VERSIONS
 from provider.speech.voice_inputs import CREATE_REQUESTS, SEED_API_VERSION, SEED_DOCUMENT_POST
 from provider.storage.inputs import check_container_name
 from provider.validation import (
+    check_base_model,
     check_extensions,
     check_id,
     check_locale,
@@ -51,6 +52,7 @@ VOICE_KEYS = {
     "audios": True,
     "description": False,
     "displayName": False,
+    "baseModel": False,
 }
 AUDIOS_KEYS = {"containerUrl": False, "files": False, "prefix": False, "extensions": True}
 # Fields whose value is text, wherever they appear; each is checked for its type and length.
@@ -67,6 +69,7 @@ TEXT_KEYS = frozenset(
         "locale",
         "apiVersion",
         "createRequest",
+        "baseModel",
         "prefix",
         "accountUrl",
         "container",
@@ -268,6 +271,8 @@ class _Checker:
         self.ids(path, entry, "id", "projectId", "consentId")
         for found in check_one_of("apiVersion", entry.get("apiVersion"), API_VERSIONS):
             self.problem((*path, "apiVersion"), found.reason)
+        for found in check_base_model("baseModel", entry.get("baseModel")):
+            self.problem((*path, "baseModel"), found.reason)
         audios = entry.get("audios")
         audios_path = (*path, "audios")
         container_url, prefix = None, None
@@ -308,6 +313,7 @@ class _Checker:
             display_name=entry.get("displayName"),
             api_version=entry.get("apiVersion"),
             create_request=create_request,
+            base_model=entry.get("baseModel"),
         )
 
     def create_request(self, path: Path_, value: Any, entry: dict[str, Any], *, sends_files: bool) -> None:

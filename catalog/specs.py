@@ -52,6 +52,8 @@ class VoiceSpec:
     api_version: str | None = None
     # "seed-document-post": the seed document's create form, in no published spec.
     create_request: str | None = None
+    # Overrides the stack's baseModel (config) for this voice.
+    base_model: str | None = None
 
     @property
     def resource_name(self) -> str:

@@ -7,16 +7,22 @@ deletes correctly.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
 from catalog.environment import Environment
 from catalog.managed_storage import ManagedStorage
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, VoiceSpec
+from catalog.ssml import personal_voice_ssml
 from provider.consent import Consent, ConsentArgs
 from provider.personal_voice import AudiosArgs, PersonalVoice, PersonalVoiceArgs
 from provider.project import Project, ProjectArgs
 from provider.prompt_files import PromptFile
+
+# The version of the stack outputs' shape (schemas/stack-outputs.schema.json); a change that
+# removes or renames anything a consumer reads makes it 2.
+OUTPUTS_CONTRACT_VERSION = 1
 
 
 @dataclass
@@ -24,6 +30,8 @@ class StackResources:
     projects: dict[str, Project]
     consents: dict[str, Consent]
     voices: dict[str, PersonalVoice]
+    # Each voice's locale: its consent's.
+    locales: dict[str, str]
 
 
 def declare(catalog: Catalog, environment: Environment, project_root: Path, after: pulumi.Resource) -> StackResources:
@@ -37,7 +45,9 @@ def declare(catalog: Catalog, environment: Environment, project_root: Path, afte
         )
         for spec in catalog.voices
     }
-    return StackResources(projects, consents, voices)
+    locale_of = {spec.id: spec.locale for spec in catalog.consents}
+    locales = {spec.id: locale_of[spec.consent_id] for spec in catalog.voices}
+    return StackResources(projects, consents, voices, locales)
 
 
 def _project(spec: ProjectSpec, environment: Environment, after: pulumi.Resource) -> Project:
@@ -111,6 +121,7 @@ def _voice(
             prompt_audio_sha256=prompt_audio_sha256,
             create_request=spec.create_request,
             mint_read_sas=mint_read_sas,
+            base_model=spec.base_model or environment.base_model,
         ),
         pulumi.ResourceOptions(
             depends_on=depends_on,
@@ -122,16 +133,34 @@ def _voice(
 
 
 def export(resources: StackResources, checked: pulumi.Output[None]) -> None:
-    """Per voice id, what a consumer of the stack relies on (once `checked` resolves: a run that
-    fails it keeps the outputs it had); and each consent's status."""
+    for name, value in stack_outputs(resources, checked).items():
+        pulumi.export(name, value)
+
+
+def stack_outputs(resources: StackResources, checked: pulumi.Output[None]) -> dict[str, Any]:
+    """The outputs contract (README, "Using your voices"; schemas/stack-outputs.schema.json):
+    per voice id what an app relies on, once `checked` resolves (a run that fails it keeps the
+    outputs it had); each consent's status; and the contract's version."""
     voices = {
-        voice_id: {
-            "speakerProfileId": voice.speakerProfileId,
-            "status": voice.status,
-            "projectId": voice.projectId,
-            "endpoint": voice.endpoint,
-        }
-        for voice_id, voice in resources.voices.items()
+        voice_id: _voice_outputs(voice, resources.locales[voice_id]) for voice_id, voice in resources.voices.items()
     }
-    pulumi.export("voices", checked.apply(lambda _: voices))
-    pulumi.export("consents", {consent_id: consent.status for consent_id, consent in resources.consents.items()})
+    return {
+        "voices": checked.apply(lambda _: voices),
+        "consents": {consent_id: consent.status for consent_id, consent in resources.consents.items()},
+        "contractVersion": OUTPUTS_CONTRACT_VERSION,
+    }
+
+
+def _voice_outputs(voice: PersonalVoice, locale: str) -> dict[str, Any]:
+    return {
+        "speakerProfileId": voice.speakerProfileId,
+        "status": voice.status,
+        "projectId": voice.projectId,
+        "consentId": voice.consentId,
+        "locale": locale,
+        "endpoint": voice.endpoint,
+        "baseModel": voice.baseModel,
+        "ssml": pulumi.Output.all(voice.baseModel, voice.speakerProfileId).apply(
+            lambda known: personal_voice_ssml(known[0], locale, known[1])
+        ),
+    }

@@ -10,13 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
+from pulumi.dynamic import Resource, UpdateResult
 
 from provider.diffing import DiffRules
 from provider.inputs import base_url
 from provider.prompt_files import PromptFile, read_verified
 from provider.redaction import register_sas
 from provider.speech.base import CustomVoiceResourceProvider
+from provider.speech.base_models import check_base_model_listed
 from provider.speech.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CreateAnswer, CustomVoiceClient
 from provider.speech.voice_inputs import (
     INPUT_KEYS,
@@ -53,7 +54,7 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
         ),
         # How the voice was sent: the seed's form, or where its recordings lay (their content
         # is promptAudioSha256).
-        in_place=("apiVersion", "createRequest", "audioFiles", "mintReadSas"),
+        in_place=("apiVersion", "createRequest", "audioFiles", "mintReadSas", "baseModel"),
         sas_urls=("audios.containerUrl",),
         comparable={"audios.extensions": extension_set, "audios.containerUrl": base_url},
         stable_outputs=("createdDateTime",),
@@ -74,6 +75,8 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
 
     def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> CreateAnswer:
         voice_id, body = props["voiceId"], request_body(props)
+        if props.get("baseModel"):
+            check_base_model_listed(client, voice_id, props["baseModel"])
         if "audioFiles" in props:
             # Read (and checked against the preview's hashes) before anything is sent.
             files = [(file["name"], read_verified(file)) for file in props["audioFiles"]]
@@ -87,6 +90,12 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
         if props.get("createRequest") == SEED_DOCUMENT_POST:
             return client.create_with_seed_form(voice_id, body)
         return client.create(PERSONAL_VOICE, voice_id, body)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if news.get("baseModel") and news.get("baseModel") != olds.get("baseModel"):
+            with self.client(news) as client:
+                check_base_model_listed(client, news["voiceId"], news["baseModel"])
+        return super().update(id_, olds, news)
 
     def extra_outputs(self, props: dict[str, Any]) -> dict[str, Any]:
         if "audios" not in props:
@@ -123,6 +132,9 @@ class PersonalVoiceArgs:
     # create (a user delegation SAS with `authentication: entra`, else signed with the storage
     # account key from config or environment) and keeps it nowhere.
     mint_read_sas: bool = False
+    # The base model the voice speaks through (SSML's <voice name>); checked against the
+    # service's list when the voice is created or given another one.
+    base_model: pulumi.Input[str] | None = None
 
 
 class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
@@ -140,6 +152,7 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
     createdDateTime: pulumi.Output[str]
     lastActionDateTime: pulumi.Output[str]
     containerUrlWithoutSas: pulumi.Output[str]
+    baseModel: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: PersonalVoiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props: dict[str, Any] = {
@@ -155,6 +168,7 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
             "description": args.description,
             "displayName": args.display_name,
             "promptAudioSha256": args.prompt_audio_sha256,
+            "baseModel": args.base_model,
         }
         for output in (*SERVICE_OUTPUT_KEYS, "containerUrlWithoutSas"):
             props.setdefault(output, None)

@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]$")
 ID_RULE = "3 to 64 characters: letters, digits, '.', '_' and '-', starting and ending with a letter or digit"
 LOCALE = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+# A base model's name as BaseModels_List gives them (DragonLatestNeural, PhoenixV2Neural).
+BASE_MODEL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
+DEFAULT_BASE_MODEL = "DragonLatestNeural"
 # The spec sets no maximum length on these (only a minimum of 1 on the names); these are this
 # project's, so that nothing megabytes long is sent as a description.
 TEXT_LIMITS = {"description": 1024, "displayName": 256, "voiceTalentName": 256, "companyName": 256}
@@ -33,6 +36,15 @@ def check_id(field: str, value: object) -> list[Problem]:
         return [Problem(field, f"must be a string, got {type(value).__name__}")]
     if not ID_PATTERN.match(value):
         return [Problem(field, f"{value!r} is not a valid id ({ID_RULE})")]
+    return []
+
+
+def check_base_model(field: str, value: object) -> list[Problem]:
+    """The form of a base model's name; whether the service has it is asked at create."""
+    if value is None:
+        return []
+    if not isinstance(value, str) or not BASE_MODEL_PATTERN.match(value):
+        return [Problem(field, f"{value!r} is not a base model name (letters and digits, e.g. {DEFAULT_BASE_MODEL})")]
     return []
 
 

@@ -133,6 +133,17 @@ class CustomVoiceClient:
             params["maxpagesize"] = str(page_size)
         return self._paged(kind.collection, f"Listing {kind.label}s", params)
 
+    def list_base_models(self) -> tuple[str, ...]:
+        """BaseModels_List's names. The 2026-01-01 spec answers {"value": [...]}, the preview
+        specs a bare array: both are taken."""
+        response = self._request("GET", "basemodels", "Listing base models")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        items = body.get("value") if isinstance(body, dict) else body
+        return tuple(str(item["name"]) for item in items or [] if isinstance(item, dict) and item.get("name"))
+
     # -- plumbing ----------------------------------------------------------------------
 
     def _all_by_id(self, kind: "ResourceKind") -> dict[str, dict[str, Any]]:

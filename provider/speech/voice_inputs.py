@@ -15,6 +15,7 @@ from provider.redaction import strip_query
 from provider.speech.client import API_VERSIONS
 from provider.validation import (
     Problem,
+    check_base_model,
     check_endpoint,
     check_extensions,
     check_id,
@@ -37,6 +38,8 @@ INPUT_KEYS = (
     "description",
     "displayName",
     "promptAudioSha256",
+    # Not sent to the service: the voice speaks through it (the SSML's <voice name>).
+    "baseModel",
 )
 # How a voice is created: the spec's PUT (or its multipart POST, for `audioFiles`), or the
 # seed document's POST with the id in the body, which no published spec has.
@@ -57,6 +60,7 @@ def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     for field in ("description", "displayName", "promptAudioSha256"):
         problems += check_optional_text(field, inputs.get(field))
     problems += check_one_of("apiVersion", inputs.get("apiVersion"), API_VERSIONS)
+    problems += check_base_model("baseModel", inputs.get("baseModel"))
 
     problems += _check_create_request(inputs.get("createRequest"), inputs)
     problems += _check_mint_read_sas(inputs)

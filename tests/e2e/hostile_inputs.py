@@ -183,6 +183,11 @@ CASES = [
         _with_voice_line("    apiVersion: 2099-01-01"),
     ),
     Case(
+        "baseModel not a name",
+        "e2e.yaml:12: voices[0].baseModel: 'Dragon Neural!' is not a base model name",
+        _with_voice_line("    baseModel: Dragon Neural!"),
+    ),
+    Case(
         "createRequest unknown",
         "e2e.yaml:12: voices[0].createRequest: must be one of",
         _with_voice_line("    createRequest: post"),
@@ -390,6 +395,11 @@ CASES = [
         "endpoint over plain http",
         "config speechEndpoint: must use https",
         config={"speechEndpoint": "http://eastus.api.cognitive.microsoft.com"},
+    ),
+    Case(
+        "stack baseModel not a name",
+        "config baseModel: '<voice>' is not a base model name",
+        config={"baseModel": "<voice>"},
     ),
     Case(
         "stack apiVersion unknown", "config apiVersion: '2099-01-01' is not one of", config={"apiVersion": "2099-01-01"}

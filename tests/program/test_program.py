@@ -1,16 +1,20 @@
 """The program's wiring, run with pulumi.runtime.set_mocks: no engine, no provider calls."""
 
+import json
 import runpy
 import uuid
 from pathlib import Path
 
+import jsonschema
 import pulumi
 import pytest
 from pulumi.runtime import rpc
 
+from catalog.stack import stack_outputs
 from tests.program.recording import RecordingMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
+OUTPUTS_SCHEMA = ROOT / "schemas" / "stack-outputs.schema.json"
 VOICE = "pulumi-python:dynamic/customvoice:PersonalVoice"
 CONSENT = "pulumi-python:dynamic/customvoice:Consent"
 PROJECT = "pulumi-python:dynamic/customvoice:Project"
@@ -130,6 +134,24 @@ def test_outputs_per_voice_id(monitor):
         assert values == ["Succeeded", "contoso-personal-voices", "http://127.0.0.1:8765"]
 
     return pulumi.Output.all(voice.status, voice.projectId, voice.endpoint).apply(check)
+
+
+@pulumi.runtime.test
+def test_the_stack_outputs_keep_their_contract(monitor):
+    namespace = run_program()
+    outputs = pulumi.Output.from_input(stack_outputs(namespace["resources"], namespace["guard"].checked))
+
+    def check(values):
+        jsonschema.validate(values, json.loads(OUTPUTS_SCHEMA.read_text()))
+        jessica = values["voices"]["JessicaPersonalVoice"]
+        assert (jessica["consentId"], jessica["locale"], jessica["baseModel"]) == (
+            "jessica-consent",
+            "en-US",
+            "DragonLatestNeural",
+        )
+        assert jessica["speakerProfileId"] in jessica["ssml"]
+
+    return outputs.apply(check)
 
 
 def test_without_an_endpoint_the_program_says_which_key_is_missing(monitor):

@@ -106,6 +106,18 @@ def test_consent_of_another_project(tmp_path):
     assert "belongs to project 'proj', not 'proj2'" in problem
 
 
+def test_a_voice_names_its_base_model_or_takes_the_stacks(tmp_path):
+    text = VALID.replace(
+        "    projectId: proj\n    consentId", "    baseModel: PhoenixV2Neural\n    projectId: proj\n    consentId"
+    )
+    assert [voice.base_model for voice in load_catalog(write(tmp_path, text)).voices] == ["PhoenixV2Neural"]
+    assert [voice.base_model for voice in load_catalog(write(tmp_path, VALID)).voices] == [None]
+    [problem] = problems(tmp_path, text.replace("PhoenixV2Neural", "'Phoenix V2'"))
+    assert problem.endswith(
+        "voices[0].baseModel: 'Phoenix V2' is not a base model name (letters and digits, e.g. DragonLatestNeural)"
+    )
+
+
 def test_a_missing_catalog_file(tmp_path):
     with pytest.raises(CatalogError, match="no such catalog file"):
         load_catalog(tmp_path / "absent.yaml")
