@@ -29,13 +29,17 @@ _METHODS = (responses.GET, responses.PUT, responses.POST, responses.PATCH, respo
 def mock_custom_voice(
     endpoint: str = DEFAULT_ENDPOINT, backend: CustomVoiceBackend | None = None
 ) -> Iterator[CustomVoiceBackend]:
-    """Route `{endpoint}/customvoice/...` and `{endpoint}/_emulator/...` to `backend` (a fresh
+    """Route `{endpoint}/customvoice/...`, `{endpoint}/_emulator/...` and text to speech
+    (`{endpoint}[/tts]/cognitiveservices/v1`) to `backend` (a fresh
     one if None) and refuse every other URL, except loopback URLs when the backend inspects
     prompt audio: those reach the real local storage. Works as `with mock_custom_voice() as backend:`
     and as a decorator, `@mock_custom_voice()`, which gives each call a fresh backend unless
     one is passed."""
     active = backend if backend is not None else CustomVoiceBackend()
-    url_pattern = re.compile(re.escape(endpoint.rstrip("/")) + r"/(?:customvoice|_emulator)(?:[/?]|$)")
+    url_pattern = re.compile(
+        re.escape(endpoint.rstrip("/"))
+        + r"/(?:customvoice|_emulator|cognitiveservices/v1|tts/cognitiveservices/v1)(?:[/?]|$)"
+    )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         for method in _METHODS:
             mock.add_callback(method, url_pattern, callback=partial(_respond, active), content_type=None)

@@ -4,8 +4,8 @@
 (status, headers, body). Order of handling: the managed identity endpoint and the other
 `/_emulator/*` control paths (no key, not logged); then the request is logged; an injected
 fault, if one matches, is the answer; then the subscription key (or, with Entra ID enabled,
-the bearer token), the resource's request quota (`emulator.quota`), the route, the
-api-version, and the handler.
+the bearer token); text to speech (`emulator.tts`), which has no api-version; the resource's
+request quota (`emulator.quota`), the route, the api-version, and the handler.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from emulator.errors import ErrorResponse, bad_argument, bad_request, not_found
 from emulator.identity import TOKEN_PATH
 from emulator.multipart import parse_form
 from emulator.service import Created
+from emulator.tts import TTS_PATH, synthesize, voice_statuses
 
 SUPPORTED_API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
 # The seed document's version, with which it shows POST /personalvoices (the id in the body).
@@ -35,6 +36,8 @@ _VERSIONED_FIELDS = {
 }
 DEFAULT_PAGE_SIZE = 100
 CONTROL_PREFIX = "/_emulator"
+# Text to speech: the regional TTS host's path, and the custom subdomain's.
+TTS_PATHS = (TTS_PATH, f"/tts{TTS_PATH}")
 # The Speech front end answers a bad key itself, before the service: its code is the status.
 UNAUTHORIZED_CODE = "401"
 UNAUTHORIZED_MESSAGE = (
@@ -95,6 +98,11 @@ def dispatch(
             backend.authorize_bearer(method, parts.hostname or "", authorization)
         elif not backend.is_authorized(key):
             raise ErrorResponse(401, UNAUTHORIZED_CODE, UNAUTHORIZED_MESSAGE)
+        if method == "POST" and path in TTS_PATHS:  # text to speech: a quota of its own
+            spoken = synthesize(
+                body, lowered, backend.base_model_names(), voice_statuses(backend.list_personal_voices())
+            )
+            return spoken.status, spoken.headers, spoken.body
         backend.request_window.admit()
         handler, resource_id = _resolve(_API_ROUTES, method, path)
         request = ApiRequest(

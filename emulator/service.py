@@ -382,6 +382,9 @@ class CustomVoiceService:
     def list_base_models(self) -> list[dict[str, Any]]:
         return [dict(model) for model in self._base_models]
 
+    def base_model_names(self) -> list[str]:
+        return [str(model["name"]) for model in self._base_models]
+
     # Operations
 
     def get_operation(self, operation_id: str) -> dict[str, Any]:

@@ -1,0 +1,112 @@
+"""scripts/say: one sentence spoken by a stack's voice, read from the stack's outputs."""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import wave
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+import requests
+
+from catalog.ssml import TEXT_PLACEHOLDER
+from provider.validation import is_loopback
+
+OUTPUT_FORMAT = "riff-24khz-16bit-mono-pcm"
+TTS_PATH = "/cognitiveservices/v1"
+TIMEOUT = (5.0, 60.0)
+
+
+class SayError(Exception):
+    """What went wrong, in one line."""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="scripts/say", description="Speak a sentence with a stack's voice.")
+    parser.add_argument("--stack", default="dev")
+    parser.add_argument("voice_id")
+    parser.add_argument("text")
+    parser.add_argument("out")
+    args = parser.parse_args()
+    try:
+        seconds = say(args.stack, args.voice_id, args.text, args.out)
+    except SayError as error:
+        print(f"say: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}: WAV, 24000 Hz, 16-bit mono, {seconds:.2f} s")
+    return 0
+
+
+def say(stack: str, voice_id: str, text: str, out: str) -> float:
+    voices = json.loads(pulumi("stack", "output", "--json", "--stack", stack) or "{}").get("voices") or {}
+    voice = voices.get(voice_id)
+    if voice is None:
+        raise SayError(
+            f"stack {stack} has no voice {voice_id!r} in its outputs (it has: {', '.join(voices) or 'none'})"
+        )
+    if voice.get("status") != "Succeeded":
+        raise SayError(f"voice {voice_id!r} is {voice.get('status')}, not Succeeded")
+    url = config(stack, "ttsEndpoint") or tts_url(str(voice["endpoint"]))
+    headers = {"X-Microsoft-OutputFormat": OUTPUT_FORMAT, "Content-Type": "application/ssml+xml", **auth(stack)}
+    ssml = str(voice["ssml"]).replace(TEXT_PLACEHOLDER, escape(text))
+    try:
+        response = requests.post(url, data=ssml.encode(), headers=headers, timeout=TIMEOUT, allow_redirects=False)
+    except requests.RequestException as error:
+        raise SayError(f"{url} could not be reached: {type(error).__name__}") from None
+    if response.status_code != 200:
+        reason = " ".join(response.text.split())[:300] or response.reason
+        raise SayError(f"the text-to-speech service refused (HTTP {response.status_code}): {reason}")
+    with wave.open(io.BytesIO(response.content)) as audio:
+        seconds = audio.getnframes() / audio.getframerate()
+    with open(out, "wb") as written:
+        written.write(response.content)
+    return seconds
+
+
+def tts_url(endpoint: str) -> str:
+    """The text-to-speech URL of the Speech resource at `endpoint` (its Custom Voice endpoint)."""
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if is_loopback(host):
+        return f"{endpoint.rstrip('/')}{TTS_PATH}"
+    if host.endswith(".api.cognitive.microsoft.com"):
+        return f"https://{host.split('.')[0]}.tts.speech.microsoft.com{TTS_PATH}"
+    if host.endswith(".cognitiveservices.azure.com"):
+        return f"https://{host}/tts{TTS_PATH}"
+    raise SayError(f"no text-to-speech host is known for {endpoint}; set it with `pulumi config set ttsEndpoint <url>`")
+
+
+def auth(stack: str) -> dict[str, str]:
+    if config(stack, "authentication") == "entra":
+        from azure.identity import DefaultAzureCredential
+
+        token = DefaultAzureCredential(exclude_interactive_browser_credential=True).get_token(
+            "https://cognitiveservices.azure.com/.default"
+        )
+        return {"Authorization": f"Bearer {token.token}"}
+    key = os.environ.get("AZURE_SPEECH_KEY") or config(stack, "speechKey")
+    if not key:
+        raise SayError("no Speech key: set AZURE_SPEECH_KEY, or config speechKey")
+    return {"Ocp-Apim-Subscription-Key": key}
+
+
+def config(stack: str, key: str) -> str | None:
+    return pulumi("config", "get", key, "--stack", stack, allow_missing=True) or None
+
+
+def pulumi(*args: str, allow_missing: bool = False) -> str:
+    result = subprocess.run(
+        ["pulumi", *args, "--non-interactive"], capture_output=True, text=True, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        if allow_missing:
+            return ""
+        raise SayError(f"pulumi {' '.join(args[:3])} failed: {' '.join(result.stderr.split())[:300]}")
+    return result.stdout.strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
