@@ -91,6 +91,20 @@ class Project:
             raise AssertionError(f"pulumi {shown(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
         return result
 
+    def script(self, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+        """Runs the repository's scripts/NAME on this project (PV_PROJECT_DIR); what it prints
+        is kept for the secret scan."""
+        result = subprocess.run(
+            [str(ROOT / "scripts" / name), *args],
+            env={**self.env, "PV_PROJECT_DIR": str(self.directory)},
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+        self.transcript.append(f"{result.stdout}\n{result.stderr}")
+        return result
+
     def write_catalog(self, catalog: dict[str, Any]) -> None:
         # As a person writes it: no anchors and aliases for values that happen to be shared.
         text = yaml.dump(catalog, Dumper=_WrittenOut, sort_keys=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.catalogs import CATALOG, VOICE_TYPE, edited
-from tests.e2e.conftest import COMMAND_TIMEOUT, ROOT, Project
+from tests.e2e.conftest import COMMAND_TIMEOUT, Project
 
 pytestmark = pytest.mark.e2e
 
@@ -41,19 +41,6 @@ def start_up(project: Project) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-
-
-def recover(project: Project) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "recover"), project.stack],
-        env={**project.env, "PV_PROJECT_DIR": str(project.directory)},
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
-    project.transcript.append(f"{result.stdout}\n{result.stderr}")
-    return result
 
 
 def processes_in(directory: Path) -> dict[int, str]:
@@ -94,7 +81,7 @@ def test_a_killed_up_is_made_whole_by_one_command(project: Project, kill_after: 
     assert processes_in(project.directory) == {}, "the run's language or provider host outlived it"
     print(f"killed after {kill_after} s: every process of the run gone {time.monotonic() - killed_at:.1f} s later")
 
-    recovered = recover(project)
+    recovered = project.script("recover", project.stack)
     assert recovered.returncode == 0, recovered.stdout + recovered.stderr
     service = project.voices_in_service()
     assert set(service) == VOICE_IDS and {v["status"] for v in service.values()} == {"Succeeded"}
@@ -104,7 +91,7 @@ def test_a_killed_up_is_made_whole_by_one_command(project: Project, kill_after: 
     assert not state.get("pending_operations")
     assert lock_files(project) == []
 
-    again = recover(project)
+    again = project.script("recover", project.stack)
     assert again.returncode == 0 and "0 to" not in again.stderr
     assert set(project.voices_in_service()) == VOICE_IDS
 
@@ -121,7 +108,7 @@ def test_a_lock_whose_pulumi_still_runs_is_refused(project: Project):
         ):
             time.sleep(0.2)
         assert "pulumi-language-python" in " ".join(processes_in(project.directory).values())
-        refused = recover(project)
+        refused = project.script("recover", project.stack)
         assert refused.returncode != 0
         assert f"locked by a pulumi that is still running (pid {run.pid} " in refused.stderr
         assert "provider.host" in " ".join(processes_in(project.directory).values())

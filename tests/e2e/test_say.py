@@ -7,22 +7,13 @@ import wave
 import pytest
 
 from tests.e2e.catalogs import CATALOG
-from tests.e2e.conftest import COMMAND_TIMEOUT, ROOT, Project
+from tests.e2e.conftest import Project
 
 pytestmark = pytest.mark.e2e
 
 
 def say(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "say"), "--stack", project.stack, *args],
-        env={**project.env, "PV_PROJECT_DIR": str(project.directory)},
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
-    project.transcript.append(f"{result.stdout}\n{result.stderr}")
-    return result
+    return project.script("say", "--stack", project.stack, *args)
 
 
 def test_a_voice_of_the_outputs_speaks_and_a_deleted_one_says_why_not(project: Project, tmp_path) -> None:
