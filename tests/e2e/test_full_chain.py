@@ -6,6 +6,7 @@ import json
 import shutil
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -44,6 +45,8 @@ def test_from_nothing_to_voices_and_back(project: Project, azurite: Azurite) -> 
     assert ("POST", "/customvoice/consents/jessica-consent") in project.writes_seen()  # multipart
     assert blobs(azurite, "prompt-audio") == {"jessica/jessica-prompt.wav", "mark/mark-prompt.wav"}
     assert project.outputs()["consents"] == {"jessica-consent": "Succeeded", "mark-consent": "Succeeded"}
+    # The dev stack's real outputs keep the contract apps read.
+    jsonschema.validate(project.outputs(), json.loads((ROOT / "schemas" / "stack-outputs.schema.json").read_text()))
 
     project.pulumi("up", "--yes", "--expect-no-changes")
 
