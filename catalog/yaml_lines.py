@@ -58,6 +58,11 @@ def load_with_lines(path: Path) -> LoadedYaml:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise YamlSyntaxError(mark.line + 1 if mark else 1, str(error.problem or error)) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML does not allow (a control character, say): the line it is on.
+        line = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise YamlSyntaxError(line, f"character U+{code:04X} is not allowed in YAML; remove it") from None
     loaded = LoadedYaml(data)
     if root is not None:
         _record(root, (), loaded)

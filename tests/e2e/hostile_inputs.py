@@ -86,6 +86,11 @@ CASES = [
         "e2e.yaml:11: (yaml): not UTF-8 text",
         BASE.replace("JessicaVoice", "J\udce9ssica").encode("utf-8", "surrogateescape"),
     ),
+    Case(
+        "control character",
+        "e2e.yaml:11: (yaml): character U+0008 is not allowed in YAML",
+        BASE.replace("JessicaVoice", "Jessica\x08Voice"),
+    ),
     Case("oversized", "e2e.yaml:1: (yaml):", BASE + "# " + "x" * (1024 * 1024) + "\n"),
     Case("unknown section", "e2e.yaml:18: extras: unknown section", BASE + "extras: []\n"),
     Case(

@@ -118,6 +118,11 @@ def test_a_voice_names_its_base_model_or_takes_the_stacks(tmp_path):
     )
 
 
+def test_a_control_character_is_refused_on_its_line(tmp_path):
+    [problem] = problems(tmp_path, VALID.replace("  - id: Jessica", "  - id: Jes\x08sica"))
+    assert problem.endswith("dev.yaml:11: (yaml): character U+0008 is not allowed in YAML; remove it")
+
+
 def test_a_missing_catalog_file(tmp_path):
     with pytest.raises(CatalogError, match="no such catalog file"):
         load_catalog(tmp_path / "absent.yaml")
