@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import wave
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -85,7 +84,7 @@ def voice_statuses(voices: Iterable[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def _seconds(text: str) -> float:
-    return max(MINIMUM_SECONDS, len(re.sub(r"\s+", " ", text)) * SECONDS_PER_CHARACTER)
+    return max(MINIMUM_SECONDS, len(text) * SECONDS_PER_CHARACTER)
 
 
 def _tone(rate: int, seconds: float) -> bytes:

@@ -13,6 +13,13 @@ from xml.sax.saxutils import escape
 import requests
 
 from catalog.ssml import TEXT_PLACEHOLDER
+from provider.authentication import (
+    AUTHENTICATION_CONFIG,
+    ENTRA_AUTHENTICATION,
+    ENTRA_CLIENT_ID_CONFIG,
+    entra_credential,
+)
+from provider.speech.auth import COGNITIVE_SERVICES_SCOPE
 from provider.validation import is_loopback
 
 OUTPUT_FORMAT = "riff-24khz-16bit-mono-pcm"
@@ -80,13 +87,9 @@ def tts_url(endpoint: str) -> str:
 
 
 def auth(stack: str) -> dict[str, str]:
-    if config(stack, "authentication") == "entra":
-        from azure.identity import DefaultAzureCredential
-
-        token = DefaultAzureCredential(exclude_interactive_browser_credential=True).get_token(
-            "https://cognitiveservices.azure.com/.default"
-        )
-        return {"Authorization": f"Bearer {token.token}"}
+    if config(stack, AUTHENTICATION_CONFIG) == ENTRA_AUTHENTICATION:
+        credential = entra_credential(config(stack, ENTRA_CLIENT_ID_CONFIG))
+        return {"Authorization": f"Bearer {credential.get_token(COGNITIVE_SERVICES_SCOPE).token}"}
     key = os.environ.get("AZURE_SPEECH_KEY") or config(stack, "speechKey")
     if not key:
         raise SayError("no Speech key: set AZURE_SPEECH_KEY, or config speechKey")

@@ -4,8 +4,9 @@ The Custom Voice API returns the new resource at once with status NotStarted; cl
 the resource itself until it is Succeeded or Failed (Microsoft's own samples do the same,
 every second). The first `steady_polls` polls come every `initial_interval` (10 s at the
 default 1 s), which covers the service's usual provisioning time (a voice about 1 s, a
-consent 2 to 3 s) with an overshoot of one interval at most; after that they back off. A poll is cheap here: the
-creates waiting in the host share one listing per round (`provider.speech.listing`).
+consent 2 to 3 s) with an overshoot of one interval at most; after that they back off. A
+poll is cheap here: the creates waiting in the host share one listing per round
+(`provider.speech.listing`).
 """
 
 import time

@@ -146,6 +146,17 @@ def project(tmp_path: Path, pulumi_bin: str, request: pytest.FixtureRequest) -> 
         yield made
 
 
+def write_project_file(source: Path, directory: Path) -> None:
+    """`source`'s Pulumi.yaml into `directory`, its paths (the virtualenv, plugin folders),
+    relative to `source`, made absolute."""
+    project_file = yaml.safe_load((source / "Pulumi.yaml").read_text())
+    options = project_file["runtime"]["options"]
+    options["virtualenv"] = str((source / options["virtualenv"]).resolve())
+    for plugin in project_file.get("plugins", {}).get("providers", []):
+        plugin["path"] = str((source / plugin["path"]).resolve())
+    (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
+
+
 @contextmanager
 def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path | None = None) -> Iterator[Project]:
     """A project in `tmp_path` with its stack initialised and configured, destroyed at the end.
@@ -158,11 +169,7 @@ def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path 
     directory.mkdir()
     shutil.copy(ROOT / "__main__.py", directory)
     (directory / "stacks").mkdir()
-    project_file = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    project_file["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
-    for plugin in project_file["plugins"]["providers"]:  # relative to the project: made absolute
-        plugin["path"] = str(ROOT / plugin["path"])
-    (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
+    write_project_file(ROOT, directory)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
         "PATH": f"{pulumi_bin}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",

@@ -6,21 +6,18 @@ import json
 import shutil
 
 import pytest
-import yaml
 
 from tests.e2e.catalogs import CATALOG, edited
-from tests.e2e.conftest import ROOT, Project, leaks
+from tests.e2e.conftest import ROOT, Project, leaks, write_project_file
 
 pytestmark = pytest.mark.e2e
 
 
 def consumer_of(voices: Project) -> Project:
+    example = ROOT / "examples" / "app-config"
     directory = voices.directory.parent / "app-config"
-    shutil.copytree(ROOT / "examples" / "app-config", directory)
-    project_file = yaml.safe_load((directory / "Pulumi.yaml").read_text())
-    project_file["runtime"]["options"]["virtualenv"] = str(ROOT / ".venv")
-    project_file["plugins"]["providers"][0]["path"] = str(ROOT / "scripts")
-    (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
+    shutil.copytree(example, directory)
+    write_project_file(example, directory)
     consumer = Project(directory, voices.env, voices.server, stack="app")
     consumer.pulumi("stack", "init")
     consumer.pulumi("config", "set", "voicesStack", f"organization/personal-voice/{voices.stack}")
