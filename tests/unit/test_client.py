@@ -150,6 +150,34 @@ def test_connection_errors_are_retried_then_reported_without_secrets():
     assert KEY not in str(caught.value)
 
 
+@pytest.fixture
+def silent_server():
+    """A server that takes connections and never answers: only a read timeout ends a call."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(16)
+        yield f"http://127.0.0.1:{listening.getsockname()[1]}"
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda api: api.get(PERSONAL_VOICE, "Voice1"),
+        lambda api: list(api.list(PERSONAL_VOICE)),
+        lambda api: api.create(PERSONAL_VOICE, "Voice1", body()),
+        lambda api: api.create_from_files(PERSONAL_VOICE, "Voice1", {"projectId": "proj"}, [("a.wav", wav_bytes(6))]),
+        lambda api: api.delete(PERSONAL_VOICE, "Voice1"),
+        lambda api: api.list_base_models(),
+    ],
+    ids=["get", "list", "create", "create from files", "delete", "base models"],
+)
+def test_every_call_gives_up_on_a_service_that_never_answers(silent_server, call):
+    with client(silent_server, retries=0, timeout=(1.0, 0.5)) as api, pytest.raises(CustomVoiceApiError) as caught:
+        call(api)
+    assert "Timeout" in str(caught.value)
+
+
 def test_error_carries_status_code_message_and_request_id(backend):
     backend.inject_faults(
         "GET",
