@@ -7,6 +7,7 @@ which Azurite serves over HTTPS only: with a self-signed certificate for 127.0.0
 session, whose file clients are given to trust."""
 
 import ipaddress
+import os
 import re
 import subprocess
 import time
@@ -105,6 +106,8 @@ def _running_azurite(
             + list(extra_flags),
             stdout=log,
             stderr=subprocess.STDOUT,
+            # A copy whose source carries a SAS is checked by a request Azurite sends itself.
+            env={**os.environ, "NODE_EXTRA_CA_CERTS": str(ca_file)} if ca_file else None,
         )
     try:
         yield Azurite(_announced_port(process, log_path), ca_file)

@@ -67,16 +67,22 @@ class Project:
     server: EmulatorServer
     stack: str = "e2e"
     transcript: list[str] = field(default_factory=list)
+    # Secrets a test made itself (a SAS it minted, say), scanned for as the fixed ones are.
+    own_secrets: dict[str, str] = field(default_factory=dict)
 
     @property
     def backend(self) -> CustomVoiceBackend:
         return self.server.backend
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Runs the CLI on the stack (see `pulumi_without_stack`)."""
+        return self.pulumi_without_stack(*args, "--stack", self.stack, check=check)
+
+    def pulumi_without_stack(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Runs the CLI; what it prints is kept for the secret scans, unless it was asked to
         show secrets (`--show-secrets`)."""
         result = subprocess.run(
-            ["pulumi", *args, "--stack", self.stack, "--non-interactive"],
+            ["pulumi", *args, "--non-interactive"],
             check=False,
             cwd=self.directory,
             env=self.env,
@@ -91,12 +97,17 @@ class Project:
             raise AssertionError(f"pulumi {shown(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
         return result
 
-    def script(self, name: str, *args: str) -> subprocess.CompletedProcess[str]:
-        """Runs the repository's scripts/NAME on this project (PV_PROJECT_DIR); what it prints
-        is kept for the secret scan."""
+    def login(self, backend_url: str) -> None:
+        """`pulumi login` to `backend_url`, with this project's environment (its PULUMI_HOME)."""
+        self.pulumi_without_stack("login", backend_url)
+
+    def script(self, name: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        """Runs the repository's scripts/NAME on this project (PV_PROJECT_DIR), `stdin` its
+        standard input (never a terminal); what it prints is kept for the secret scan."""
         result = subprocess.run(
             [str(ROOT / "scripts" / name), *args],
             env={**self.env, "PV_PROJECT_DIR": str(self.directory)},
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=COMMAND_TIMEOUT,
@@ -118,6 +129,15 @@ class Project:
 
     def writes_seen(self) -> list[tuple[str, str]]:
         return [(r.method, r.path) for r in self.backend.requests if r.is_write]
+
+
+@dataclass(frozen=True)
+class StateBackend:
+    """A backend other than a local folder: the URL `pulumi login` is given, and the environment
+    the CLI needs to reach it (credentials stay there, out of the command line)."""
+
+    url: str
+    env: dict[str, str]
 
 
 def managed_identity_env(env: dict[str, str], identity_endpoint: str, identity_header: str) -> dict[str, str]:
@@ -158,9 +178,16 @@ def write_project_file(source: Path, directory: Path) -> None:
 
 
 @contextmanager
-def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path | None = None) -> Iterator[Project]:
+def new_project(
+    tmp_path: Path,
+    pulumi_bin: str,
+    mode: str = "key",
+    trust: Path | None = None,
+    state: StateBackend | None = None,
+) -> Iterator[Project]:
     """A project in `tmp_path` with its stack initialised and configured, destroyed at the end.
-    `trust`: a certificate the provider host and the emulator trust besides the usual ones."""
+    `trust`: a certificate the provider host and the emulator trust besides the usual ones.
+    `state`: the backend to `pulumi login` to, instead of a local folder."""
     entra = mode in ("entra", "entra-storage")
     inspector = PromptAudioInspector(str(trust) if trust else None) if mode.endswith("storage") else None
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3, audio_inspector=inspector)
@@ -174,15 +201,18 @@ def new_project(tmp_path: Path, pulumi_bin: str, mode: str = "key", trust: Path 
         **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
         "PATH": f"{pulumi_bin}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
         "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         **({"REQUESTS_CA_BUNDLE": str(trust)} if trust else {}),
+        **({"PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}"} if state is None else state.env),
     }
-    (tmp_path / "state").mkdir()
+    if state is None:
+        (tmp_path / "state").mkdir()
     with EmulatorServer(backend) as server:
         project = Project(directory, env, server)
+        if state is not None:
+            project.login(state.url)
         project.pulumi("stack", "init")
         project.pulumi("config", "set", "speechEndpoint", server.url)
         if mode == "storage":
@@ -209,6 +239,7 @@ def leaks(project: Project) -> list[str]:
     }
     secrets = {"Speech key": KEY, "storage account key": ACCOUNT_KEY}
     secrets |= {f"SAS signature {n}": signature for n, signature in enumerate(SAS_SIGNATURES)}
+    secrets |= project.own_secrets
     if "IDENTITY_HEADER" in project.env:
         secrets["managed identity header"] = project.env["IDENTITY_HEADER"]
     found = {
