@@ -1,7 +1,11 @@
 """How the provider host authenticates to Azure: the `authentication` config, one rule for the
 Speech resource and the storage account alike, and the Microsoft Entra ID credential."""
 
-from azure.core.credentials import TokenCredential
+import threading
+import time
+from typing import Any
+
+from azure.core.credentials import AccessToken, TokenCredential
 
 from provider.config import StackConfig
 
@@ -26,4 +30,35 @@ def entra_credential(client_id: str | None) -> TokenCredential:
     from azure.identity import DefaultAzureCredential
 
     chosen = {"managed_identity_client_id": client_id} if client_id else {}
-    return DefaultAzureCredential(exclude_interactive_browser_credential=True, **chosen)
+    return TokenReuse(DefaultAzureCredential(exclude_interactive_browser_credential=True, **chosen))
+
+
+class TokenReuse:
+    """Hands out a token again until shortly before it expires. Most of DefaultAzureCredential's
+    credentials cache their tokens, but AzureCliCredential (a pipeline's `azure/login`) starts
+    `az` on every call, which would be once per request."""
+
+    RENEW_BEFORE_SECONDS = 300
+
+    def __init__(self, credential: TokenCredential) -> None:
+        self._credential = credential
+        self._tokens: dict[tuple[str, ...], AccessToken] = {}
+        self._lock = threading.Lock()
+
+    def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        if claims or tenant_id or enable_cae or kwargs:  # a claims challenge, another tenant: fresh
+            return self._credential.get_token(
+                *scopes, claims=claims, tenant_id=tenant_id, enable_cae=enable_cae, **kwargs
+            )
+        with self._lock:
+            token = self._tokens.get(scopes)
+            if token is None or token.expires_on - time.time() < self.RENEW_BEFORE_SECONDS:
+                token = self._tokens[scopes] = self._credential.get_token(*scopes)
+            return token

@@ -28,8 +28,8 @@ class SubscriptionKeyAuth(requests.auth.AuthBase):
 class BearerTokenAuth(requests.auth.AuthBase):
     """Microsoft Entra ID auth: `Authorization: Bearer` with a token from `credential`.
 
-    The token is asked for on every request: azure-identity's credentials cache it and renew
-    it before it expires, so a long create never sends a stale one.
+    The token is asked for on every request: the credential (`entra_credential`) reuses it
+    and renews it before it expires, so a long create never sends a stale one.
     """
 
     def __init__(self, credential: TokenCredential, scope: str = COGNITIVE_SERVICES_SCOPE) -> None:

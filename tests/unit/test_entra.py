@@ -16,6 +16,7 @@ from pulumi.dynamic import Config
 
 from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
 from emulator.identity import SPEECH_CONTRIBUTOR, SPEECH_USER, TOKEN_PATH
+from provider.authentication import TokenReuse
 from provider.errors import ConfigError
 from provider.speech.auth import COGNITIVE_SERVICES_SCOPE, BearerTokenAuth, SubscriptionKeyAuth
 from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
@@ -191,6 +192,37 @@ def test_entra_client_id_selects_a_user_assigned_identity(recorded_credentials):
             "managed_identity_client_id": "11111111-2222-3333-4444-555555555555",
         }
     ]
+
+
+class CountingCredential:
+    """Like AzureCliCredential: a new token (from `az`) on every call."""
+
+    def __init__(self, lifetime: float) -> None:
+        self.lifetime = lifetime
+        self.calls: list[tuple[str, ...]] = []
+
+    def get_token(self, *scopes: str, **options: Any) -> AccessToken:
+        self.calls.append(scopes)
+        return AccessToken(f"token-{len(self.calls)}", int(time.time() + self.lifetime))
+
+
+def test_a_token_is_reused_per_scope_until_it_is_about_to_expire():
+    fresh = CountingCredential(lifetime=3600)
+    reused = TokenReuse(fresh)
+    tokens = [reused.get_token(COGNITIVE_SERVICES_SCOPE).token for _ in range(3)]
+    storage = reused.get_token("https://storage.azure.com/.default").token
+    assert tokens == ["token-1"] * 3 and storage == "token-2"
+
+    expiring = CountingCredential(lifetime=TokenReuse.RENEW_BEFORE_SECONDS - 1)
+    renewed = TokenReuse(expiring)
+    assert [renewed.get_token(COGNITIVE_SERVICES_SCOPE).token for _ in range(2)] == ["token-1", "token-2"]
+
+
+def test_a_claims_challenge_always_gets_a_fresh_token():
+    fresh = CountingCredential(lifetime=3600)
+    reused = TokenReuse(fresh)
+    reused.get_token(COGNITIVE_SERVICES_SCOPE)
+    assert reused.get_token(COGNITIVE_SERVICES_SCOPE, claims='{"access_token":{}}').token == "token-2"
 
 
 def test_an_unknown_authentication_is_refused():
