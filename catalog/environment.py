@@ -15,6 +15,7 @@ from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
 from provider.speech.settings import SpeechSettings
 from provider.validation import (
     DEFAULT_BASE_MODEL,
+    Problem,
     check_base_model,
     check_endpoint,
     check_entra_endpoint,
@@ -25,6 +26,8 @@ ENDPOINT_CONFIG = "speechEndpoint"
 API_VERSION_CONFIG = "apiVersion"
 MAX_DELETE_SHARE_CONFIG = "maxVoiceDeleteShare"
 BASE_MODEL_CONFIG = "baseModel"
+SAS_TOKEN_CONFIG = "sasToken"
+PROTECT_VOICES_CONFIG = "protectVoices"
 # Set for one run (`PV_ALLOW_VOICE_DELETES=1 pulumi up`), it lets that run delete more.
 ALLOW_DELETES_ENVIRONMENT_VARIABLE = "PV_ALLOW_VOICE_DELETES"
 
@@ -47,6 +50,11 @@ class Environment:
     deletes_allowed: bool = False
     # The base model of every voice that does not name its own.
     base_model: str = DEFAULT_BASE_MODEL
+    # Pulumi's `protect` for every voice whose catalog entry does not say.
+    protect_voices: bool = False
+
+    def protects(self, voice_protect: bool | None) -> bool:
+        return self.protect_voices if voice_protect is None else voice_protect
 
     @classmethod
     def from_config(cls, config: pulumi.Config, environ: Mapping[str, str] = os.environ) -> "Environment":
@@ -54,25 +62,40 @@ class Environment:
         api_version = config.get(API_VERSION_CONFIG) or DEFAULT_API_VERSION
         # The provider host reads these again; read here, a mistake stops the preview at once.
         settings = SpeechSettings.load(_ProgramConfig())
-        problems = check_endpoint(ENDPOINT_CONFIG, endpoint)
-        if settings.authentication == ENTRA_AUTHENTICATION:
-            problems += check_entra_endpoint(ENDPOINT_CONFIG, endpoint)
-        problems += check_one_of(API_VERSION_CONFIG, api_version, API_VERSIONS)
         base_model = config.get(BASE_MODEL_CONFIG) or DEFAULT_BASE_MODEL
-        problems += check_base_model(BASE_MODEL_CONFIG, base_model)
+        problems = speech_config_problems(endpoint, api_version, base_model, settings.authentication)
         if problems:
             raise ConfigError("\n".join(f"config {problem}" for problem in problems))
-        share = StackConfig(_ProgramConfig()).number(MAX_DELETE_SHARE_CONFIG, 0.5, at_least=0, at_most=1)
+        stack_config = StackConfig(_ProgramConfig())
+        share = stack_config.number(MAX_DELETE_SHARE_CONFIG, 0.5, at_least=0, at_most=1)
         return cls(
             endpoint=endpoint,
             api_version=api_version,
-            sas_token=config.get_secret("sasToken"),
+            sas_token=config.get_secret(SAS_TOKEN_CONFIG),
             max_delete_share=share,
             deletes_allowed=environ.get(ALLOW_DELETES_ENVIRONMENT_VARIABLE, "") not in ("", "0"),
             base_model=base_model,
+            protect_voices=stack_config.flag(PROTECT_VOICES_CONFIG, False),
         )
 
     def with_sas(self, url: str) -> pulumi.Input[str]:
         if self.sas_token is None:
             return url
-        return pulumi.Output.secret(self.sas_token.apply(lambda token: f"{url}?{token.lstrip('?')}"))
+        return pulumi.Output.secret(self.sas_token.apply(lambda token: with_sas_token(url, token)))
+
+
+def speech_config_problems(
+    endpoint: object, api_version: object, base_model: object, authentication: str
+) -> list[Problem]:
+    """The config every run calls the Speech resource with, against its rules (also `scripts/doctor`'s)."""
+    problems = check_endpoint(ENDPOINT_CONFIG, endpoint)
+    if authentication == ENTRA_AUTHENTICATION:
+        problems += check_entra_endpoint(ENDPOINT_CONFIG, endpoint)
+    problems += check_one_of(API_VERSION_CONFIG, api_version, API_VERSIONS)
+    problems += check_base_model(BASE_MODEL_CONFIG, base_model)
+    return problems
+
+
+def with_sas_token(url: str, token: str) -> str:
+    """A container's (or a blob's) URL with config `sasToken` joined to it, as the service gets it."""
+    return f"{url}?{token.lstrip('?')}"

@@ -53,6 +53,7 @@ VOICE_KEYS = {
     "description": False,
     "displayName": False,
     "baseModel": False,
+    "protect": False,
 }
 AUDIOS_KEYS = {"containerUrl": False, "files": False, "prefix": False, "extensions": True}
 # Fields whose value is text, wherever they appear; each is checked for its type and length.
@@ -232,11 +233,14 @@ class _Checker:
                 self.problem((*path, "container"), found.reason)
         return StorageSpec(account_url, container)
 
+    def flag(self, path: Path_, value: Any) -> None:
+        if value is not None and not isinstance(value, bool):
+            self.problem(path, "must be true or false")
+
     def project(self, path: Path_, entry: dict[str, Any]) -> ProjectSpec:
         self.ids(path, entry, "id")
         force_delete = entry.get("forceDelete", False)
-        if not isinstance(force_delete, bool):
-            self.problem((*path, "forceDelete"), "must be true or false")
+        self.flag((*path, "forceDelete"), force_delete)
         return ProjectSpec(
             id=str(entry.get("id")),
             description=entry.get("description"),
@@ -273,6 +277,7 @@ class _Checker:
             self.problem((*path, "apiVersion"), found.reason)
         for found in check_base_model("baseModel", entry.get("baseModel")):
             self.problem((*path, "baseModel"), found.reason)
+        self.flag((*path, "protect"), entry.get("protect"))
         audios = entry.get("audios")
         audios_path = (*path, "audios")
         container_url, prefix = None, None
@@ -314,6 +319,7 @@ class _Checker:
             api_version=entry.get("apiVersion"),
             create_request=create_request,
             base_model=entry.get("baseModel"),
+            protect=entry.get("protect") if isinstance(entry.get("protect"), bool) else None,
         )
 
     def create_request(self, path: Path_, value: Any, entry: dict[str, Any], *, sends_files: bool) -> None:

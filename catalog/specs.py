@@ -54,6 +54,9 @@ class VoiceSpec:
     create_request: str | None = None
     # Overrides the stack's baseModel (config) for this voice.
     base_model: str | None = None
+    # Pulumi's `protect`: a replace or delete of this voice fails instead of happening.
+    # None: the stack's `protectVoices` (config) decides.
+    protect: bool | None = None
 
     @property
     def resource_name(self) -> str:

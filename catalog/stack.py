@@ -125,6 +125,7 @@ def _voice(
         ),
         pulumi.ResourceOptions(
             depends_on=depends_on,
+            protect=environment.protects(spec.protect),
             # Giving a voice a `name` later must not make it a new resource (whose create
             # would adopt the voice and the old one's delete then remove it).
             aliases=[pulumi.Alias(name=spec.id)] if spec.resource_name != spec.id else None,

@@ -48,6 +48,17 @@ class StackConfig:
             raise ConfigError(f"config {key}: {value!r} must be at most {at_most:g}")
         return number
 
+    def flag(self, key: str, default: bool) -> bool:
+        """true or false (as `pulumi config set` stores them, text, or YAML booleans)."""
+        value = self.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "false"):
+            return str(value).lower() == "true"
+        raise ConfigError(f"config {key}: {value!r} must be true or false")
+
     def choice(self, key: str, default: str, meanings: Mapping[str, str]) -> str:
         """One of `meanings`' keys; the error explains each."""
         value = str(self.get(key) or default)

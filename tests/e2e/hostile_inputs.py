@@ -381,6 +381,11 @@ CASES = [
         ),
     ),
     Case(
+        "voice protect",
+        "e2e.yaml:12: voices[0].protect: must be true or false",
+        _swap("  - id: JessicaVoice\n", "  - id: JessicaVoice\n    protect: 'no'\n"),
+    ),
+    Case(
         "project id",
         "e2e.yaml:2: projects[0].id: 'a' is not a valid id",
         _swap("  - id: contoso-personal-voices\nconsents", "  - id: a\nconsents"),
@@ -430,6 +435,11 @@ CASES = [
         "entra on a regional endpoint",
         "config speechEndpoint: 'https://eastus.api.cognitive.microsoft.com' is not a custom subdomain",
         config={"authentication": "entra", "speechEndpoint": "https://eastus.api.cognitive.microsoft.com"},
+    ),
+    Case(
+        "protectVoices not a flag",
+        "config protectVoices: 'always' must be true or false",
+        config={"protectVoices": "always"},
     ),
     Case(
         "delete share above one",

@@ -154,6 +154,31 @@ def test_the_stack_outputs_keep_their_contract(monitor):
     return outputs.apply(check)
 
 
+@pulumi.runtime.test
+def test_voices_are_protected_when_the_stack_says_so_and_nothing_else_is(monitor):
+    pulumi.runtime.set_all_config(
+        {"personal-voice:speechEndpoint": "http://127.0.0.1:8765", "personal-voice:protectVoices": "true"}
+    )
+    namespace = run_program()
+
+    def check():
+        protected = {r.name for r in monitor.requests if r.protect}
+        assert protected == {"jessica", "mark"}
+
+    return after_registration(namespace, check)
+
+
+@pulumi.runtime.test
+def test_voices_are_not_protected_by_default(monitor):
+    namespace = run_program()
+
+    def check():
+        assert [r.name for r in monitor.requests if r.protect] == []
+        assert len(monitor.of_type(VOICE)) == 2
+
+    return after_registration(namespace, check)
+
+
 def test_without_an_endpoint_the_program_says_which_key_is_missing(monitor):
     pulumi.runtime.set_all_config({})
     with pytest.raises(pulumi.ConfigMissingError, match="speechEndpoint"):

@@ -118,6 +118,14 @@ def test_a_voice_names_its_base_model_or_takes_the_stacks(tmp_path):
     )
 
 
+def test_a_voice_is_protected_or_takes_the_stacks_default(tmp_path):
+    text = VALID.replace("    projectId: proj\n    consentId", "    protect: true\n    projectId: proj\n    consentId")
+    assert [voice.protect for voice in load_catalog(write(tmp_path, text)).voices] == [True]
+    assert [voice.protect for voice in load_catalog(write(tmp_path, VALID)).voices] == [None]
+    [problem] = problems(tmp_path, text.replace("protect: true", "protect: 'yes please'"))
+    assert problem.endswith("dev.yaml:12: voices[0].protect: must be true or false")
+
+
 def test_a_control_character_is_refused_on_its_line(tmp_path):
     [problem] = problems(tmp_path, VALID.replace("  - id: Jessica", "  - id: Jes\x08sica"))
     assert problem.endswith("dev.yaml:11: (yaml): character U+0008 is not allowed in YAML; remove it")
