@@ -2,15 +2,17 @@
 
 import wave
 from pathlib import Path
+from typing import BinaryIO
 
 SAMPLE_RATES = (16000, 24000, 44100, 48000)
 MIN_SECONDS, MAX_SECONDS = 5.0, 90.0
 
 
-def wav_problem(path: Path) -> str | None:
-    """Why the service would not use this WAV file, or None if it would."""
+def wav_problem(source: Path | BinaryIO) -> str | None:
+    """Why the service would not use this WAV file (a path, or a stream of at least its header),
+    or None if it would."""
     try:
-        with wave.open(str(path), "rb") as audio:
+        with wave.open(str(source) if isinstance(source, Path) else source, "rb") as audio:
             rate, frames = audio.getframerate(), audio.getnframes()
     except (wave.Error, EOFError, OSError) as error:
         return f"not a readable WAV file ({error})"

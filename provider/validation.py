@@ -95,6 +95,8 @@ def check_endpoint(field: str, value: object) -> list[Problem]:
 
 
 CUSTOM_SUBDOMAIN_SUFFIX = ".cognitiveservices.azure.com"
+# A regional endpoint's host: {region}.api.cognitive.microsoft.com.
+REGIONAL_HOST_SUFFIX = ".api.cognitive.microsoft.com"
 
 
 def check_entra_endpoint(field: str, value: object) -> list[Problem]:
