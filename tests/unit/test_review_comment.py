@@ -1,0 +1,139 @@
+"""scripts/review_comment.py: the one pull request comment holding every stack's review."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from scripts.review_comment import MARKER, MAX_CHARACTERS, StackReview, body, cut, shares
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN = "https://github.com/contoso/voices/actions/runs/42"
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def review(stack: str, text: str | None, exit_status: int | None = 0, environment: str = "non-production"):
+    return StackReview(stack, environment, text, exit_status)
+
+
+def test_the_body_starts_with_the_marker_and_holds_each_review_under_its_stack():
+    text = body(
+        [
+            review(
+                "prod",
+                "**prod**: 1 to replace\n\n| voice | change |\n|---|---|\n| jessica | replace |\n",
+                0,
+                "production",
+            ),
+            review("staging", "**staging**: no changes\n"),
+        ],
+        COMMIT,
+        RUN,
+    )
+    assert text.splitlines()[0] == MARKER
+    assert f"Commit `{COMMIT[:12]}` ([workflow run]({RUN}))" in text
+    prod, staging = text.index("### `prod` (production)"), text.index("### `staging` (non-production)")
+    assert prod < text.index("| jessica | replace |") < staging < text.index("**staging**: no changes")
+
+
+def test_a_failed_preview_and_a_missing_review_say_so():
+    text = body([review("prod", "error: catalog line 3: bad\n", 3), review("staging", None, None)], COMMIT, RUN)
+    assert "### `prod` (non-production)\n\n**The preview failed** (exit 3); what it reported:\n\nerror: catalog" in text
+    assert "### `staging` (non-production)\n\n**No review**: the job stopped before its preview" in text
+
+
+def test_a_review_refused_by_fail_on_says_so():
+    text = body([review("prod", "**prod**: 1 to delete\n", 1)], COMMIT, RUN)
+    assert "**Refused**: it has changes of a kind the variable PREVIEW_FAIL_ON names.\n\n**prod**: 1 to delete" in text
+
+
+def test_no_stack_touched_says_nothing_to_preview():
+    text = body([], COMMIT, RUN)
+    assert text.startswith(MARKER + "\n")
+    assert "No stack is touched by this commit: nothing to preview." in text
+
+
+def test_long_reviews_are_cut_to_fit_one_comment_and_short_ones_kept_whole():
+    short = "**small**: no changes\n"
+    huge = "".join(f"| voice{i} | replace |\n" for i in range(20_000))
+    text = body([review("a", huge), review("b", short), review("c", huge)], COMMIT, RUN)
+    assert len(text) <= MAX_CHARACTERS
+    assert short in text
+    assert text.count("*Cut here: the review is longer than its share of this comment.") == 2
+    # each long one got about half of the room
+    a, c = text.index("### `a`"), text.index("### `c`")
+    assert abs((text.index("### `b`") - a) - (len(text) - c)) < 1_000
+
+
+def test_a_cut_never_leaves_a_code_block_open():
+    text = "summary\n```diff\n" + "".join(f"- line {i}\n" for i in range(1000)) + "```\nafter\n"
+    kept = cut(text, 500)
+    assert len(kept) <= 500
+    assert sum(1 for line in kept.splitlines() if line.startswith("```")) % 2 == 0
+    assert cut("short\n", 500) == "short\n"
+
+
+def test_shares_give_short_texts_all_they_need_and_split_the_rest():
+    assert shares([10, 1000, 1000], 1010) == [10, 500, 500]
+    assert shares([10, 20], 1000) == [10, 20]
+    assert sum(shares([7, 9000, 123, 5000], 4000)) <= 4000
+
+
+def test_the_script_reads_the_reviews_the_jobs_uploaded(tmp_path):
+    (tmp_path / "prod.md").write_text("**prod**: 2 to create\n")
+    (tmp_path / "prod.exit").write_text("0\n")
+    (tmp_path / "staging.md").write_text("error: no stack named staging\n")
+    (tmp_path / "staging.exit").write_text("255\n")
+    matrix = {
+        "include": [
+            {"stack": "prod", "environment": "production"},
+            {"stack": "staging", "environment": "non-production"},
+            {"stack": "qa", "environment": "non-production"},
+        ]
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            ROOT / "scripts/review_comment.py",
+            "--matrix",
+            json.dumps(matrix),
+            "--reviews",
+            tmp_path,
+            "--commit",
+            COMMIT,
+            "--run-url",
+            RUN,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(MARKER)
+    assert "### `prod` (production)\n\n**prod**: 2 to create" in done.stdout
+    assert "**The preview failed** (exit 255)" in done.stdout
+    assert "### `qa` (non-production)\n\n**No review**" in done.stdout
+
+
+def test_the_script_refuses_a_matrix_that_is_not_json(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            ROOT / "scripts/review_comment.py",
+            "--matrix",
+            "{",
+            "--reviews",
+            tmp_path,
+            "--commit",
+            COMMIT,
+            "--run-url",
+            RUN,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--matrix is not JSON" in done.stderr
