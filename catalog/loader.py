@@ -421,5 +421,17 @@ def _text(entry: dict[str, Any], key: str) -> str | None:
 def _dotted(path: Path_) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        else:
+            text += f".{_key_text(part)}" if text else _key_text(part)
     return text or "(catalog)"
+
+
+def _key_text(key: object) -> str:
+    """A mapping key as the YAML said it: keys need not be text (`? ` is a null key)."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)

@@ -103,7 +103,7 @@ def _record(node: yaml.Node, path: Path_, loaded: LoadedYaml) -> None:
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
-            key_path = (*path, str(key_node.value))
+            key_path = (*path, _key_of(key_node))
             if key_path in seen:
                 loaded.duplicate_keys.append(key_path)
             seen.add(key_path)
@@ -112,6 +112,13 @@ def _record(node: yaml.Node, path: Path_, loaded: LoadedYaml) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record(item, (*path, index), loaded)
+
+
+def _key_of(key_node: yaml.Node) -> Any:
+    """The key as the loaded data has it (`? ` is None, `true:` True), so paths match."""
+    if isinstance(key_node, yaml.ScalarNode):
+        return yaml.constructor.SafeConstructor().construct_object(key_node)
+    return str(key_node.value)
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int:

@@ -126,6 +126,12 @@ def test_a_voice_is_protected_or_takes_the_stacks_default(tmp_path):
     assert problem.endswith("dev.yaml:12: voices[0].protect: must be true or false")
 
 
+def test_a_key_that_is_not_text_is_named_as_yaml_wrote_it(tmp_path):
+    assert problems(tmp_path, VALID.replace("voices:\n", "? \nvoices:\n")) == [
+        f"{tmp_path / 'dev.yaml'}:10: null: unknown section (expected one of storage, projects, consents, voices)"
+    ]
+
+
 def test_a_control_character_is_refused_on_its_line(tmp_path):
     [problem] = problems(tmp_path, VALID.replace("  - id: Jessica", "  - id: Jes\x08sica"))
     assert problem.endswith("dev.yaml:11: (yaml): character U+0008 is not allowed in YAML; remove it")
