@@ -207,7 +207,8 @@ def _may_write(service: ServiceConfig) -> CheckResult:
                 f"the identity may only read: a create is refused for its role ({error.describe()})",
                 f"assign it {CONTRIBUTOR} on the Speech resource (Cognitive Services Speech User reads only)",
             )
-        if error.status is not None and 400 <= error.status < 500 and error.status != 401:
+        # Only a refusal of the content shows the role check passed (a 404, 409 or 429 does not).
+        if error.status == 400:
             return CheckResult.ok(
                 MAY_WRITE,
                 f"a create the service must refuse was refused for its content (HTTP {error.status}), not its role",

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from azure.core.credentials import AccessToken, TokenCredential
+from azure.core.exceptions import ClientAuthenticationError
 
 from provider.config import StackConfig
 
@@ -60,5 +61,11 @@ class TokenReuse:
         with self._lock:
             token = self._tokens.get(scopes)
             if token is None or token.expires_on - time.time() < self.RENEW_BEFORE_SECONDS:
-                token = self._tokens[scopes] = self._credential.get_token(*scopes)
+                try:
+                    token = self._tokens[scopes] = self._credential.get_token(*scopes)
+                except ClientAuthenticationError:
+                    # A pipeline's sign-in cannot renew once GitHub's OIDC assertion (5 minutes)
+                    # has expired: the token it has is still good until it expires.
+                    if token is None or token.expires_on <= time.time():
+                        raise
             return token

@@ -2,7 +2,7 @@
 
 Reads `pulumi preview --json` on stdin and writes the review as Markdown on stdout.
 
-Exit status: 0, the review is written; 1, a change of a kind named by `--fail-on` is present;
+Exit status: 0, the review is written; 4, a change of a kind named by `--fail-on` is present;
 3, the preview failed (a protected resource blocked a change, or an error: the review says
 which), whatever `--fail-on` says, since `pulumi up` would fail too; 2, the input is not
 preview JSON or the arguments are wrong (one line on stderr, no review).
@@ -19,9 +19,11 @@ from review.markdown import render
 from review.preview import PreviewFormatError, read_preview
 from review.summary import first_line
 
-EXIT_FAIL_ON = 1
+# Exit statuses; 1 is left to what fails unexpectedly (a traceback, a failed setup), so it is
+# never read as "--fail-on matched". scripts/review_comment.py reads these.
 EXIT_USAGE = 2
 EXIT_PREVIEW_FAILED = 3
+EXIT_FAIL_ON = 4
 FAIL_ON_KINDS = {op.value: op for op in (Op.CREATE, Op.UPDATE, Op.REPLACE, Op.DELETE)}
 
 
@@ -44,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
         type=fail_on_kinds,
         default=frozenset(),
         metavar="KINDS",
-        help="exit 1 when a change of these kinds is present: create, update, replace, delete (comma-separated)",
+        help="exit 4 when a change of these kinds is present: create, update, replace, delete (comma-separated)",
     )
     return made
 

@@ -9,7 +9,11 @@ STATE_DIR="$REPO_ROOT/.pulumi-state"      # the local file backend of the dev st
 # real; a real stack sets its own.
 EMULATOR_PORT=8765
 EMULATOR_KEY=dev-emulator-key
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-dev-passphrase}"
+# The dev stack's passphrase, unless the caller gave one (either way: the CLI reads the variable
+# before the file, so a default here would override a caller's PULUMI_CONFIG_PASSPHRASE_FILE).
+if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}${PULUMI_CONFIG_PASSPHRASE_FILE+set}" ]]; then
+  export PULUMI_CONFIG_PASSPHRASE=dev-passphrase
+fi
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_HOME="${PULUMI_HOME:-$REPO_ROOT/.pulumi-state/home}"

@@ -149,7 +149,7 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
         catalog["voices"][0]["audios"]["prefix"] = "jessica-v2/"
 
     walk.catalog(jessica_prefix)
-    review = walk.review("prefix-changed", "--fail-on", "replace,delete", expect_exit=1)
+    review = walk.review("prefix-changed", "--fail-on", "replace,delete", expect_exit=4)
     assert first_line(review) == "1 voice replaced: new speakerProfileId; 1 prompt audio updated in place"
     jessica = rows(review)["Voices"]["JessicaVoice"]
     assert jessica.change == "replace"
@@ -197,7 +197,7 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     }
 
     walk.catalog(lambda catalog: catalog["voices"].pop())
-    review = walk.review("voice-removed", "--fail-on", "replace,delete", expect_exit=1)
+    review = walk.review("voice-removed", "--fail-on", "replace,delete", expect_exit=4)
     assert first_line(review) == "1 voice deleted: its speakerProfileId ends; nothing else changes"
     assert rows(review) == {
         "Voices": {"LisaVoice": Row("delete", "`LisaVoice`", "no longer in the catalog", ends(profiles["LisaVoice"]))}
@@ -258,7 +258,7 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     # A replace, a delete and a rotated SAS in one change.
     walk.catalog(jessica_prefix, lambda catalog: catalog["voices"].pop())
     project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[1]))
-    review = walk.review("mixed", "--fail-on", "delete", expect_exit=1)
+    review = walk.review("mixed", "--fail-on", "delete", expect_exit=4)
     project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
     assert first_line(review) == (
         "1 voice replaced: new speakerProfileId; 1 voice deleted: its speakerProfileId ends; "

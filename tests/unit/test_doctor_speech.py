@@ -220,6 +220,16 @@ def test_a_speech_user_may_read_but_not_write_and_the_role_is_checked_before_the
     assert entra_server.backend.list_projects() == []
 
 
+def test_only_a_refusal_of_the_content_shows_the_identity_may_write(backend):
+    """A 404, 409 or throttling answer to the create says nothing of the role."""
+    backend.inject_faults(
+        "PUT", r".*/projects/.*", [(404, {}, {"error": {"code": "NotFound", "message": "no such route"}})]
+    )
+    results = run(service_of(CUSTOM_ENDPOINT, speechKey=KEY, httpRetries="0"))
+    assert summary(results)[2] == ("FAIL", "may write")
+    assert "(HTTP 404, code NotFound)" in results[2].found
+
+
 def test_an_identity_with_no_speech_role(monkeypatch, loopback_only):
     backend = CustomVoiceBackend(keys=[KEY])
     header = backend.enable_entra(roles=[])

@@ -218,6 +218,26 @@ def test_a_token_is_reused_per_scope_until_it_is_about_to_expire():
     assert [renewed.get_token(COGNITIVE_SERVICES_SCOPE).token for _ in range(2)] == ["token-1", "token-2"]
 
 
+class RefusingAfterFirst(CountingCredential):
+    """Like a pipeline's Azure CLI once GitHub's 5-minute OIDC assertion has expired."""
+
+    def get_token(self, *scopes: str, **options: Any) -> AccessToken:
+        if self.calls:
+            raise ClientAuthenticationError("AADSTS700024: Client assertion is not within its valid time range")
+        return super().get_token(*scopes, **options)
+
+
+def test_a_token_that_cannot_be_renewed_is_used_until_it_expires():
+    still_valid = TokenReuse(RefusingAfterFirst(lifetime=TokenReuse.RENEW_BEFORE_SECONDS - 60))
+    first = still_valid.get_token(COGNITIVE_SERVICES_SCOPE).token
+    assert still_valid.get_token(COGNITIVE_SERVICES_SCOPE).token == first
+
+    expired = TokenReuse(RefusingAfterFirst(lifetime=-1))
+    expired.get_token(COGNITIVE_SERVICES_SCOPE)
+    with pytest.raises(ClientAuthenticationError, match="AADSTS700024"):
+        expired.get_token(COGNITIVE_SERVICES_SCOPE)
+
+
 def test_a_claims_challenge_always_gets_a_fresh_token():
     fresh = CountingCredential(lifetime=3600)
     reused = TokenReuse(fresh)

@@ -239,19 +239,19 @@ def test_unchanged_resources_are_counted_by_kind_or_all_together_without_show_sa
     [
         ("no-change", "replace,delete", 0),
         ("voice-created", "replace,delete", 0),
-        ("voice-created", "create", 1),
-        ("drift", "create", 1),  # made again: a create
+        ("voice-created", "create", 4),
+        ("drift", "create", 4),  # made again: a create
         ("sas-rotated", "replace,delete", 0),
-        ("sas-rotated", "update", 1),
-        ("prefix-changed", "replace,delete", 1),
-        ("voice-removed", "replace,delete", 1),
+        ("sas-rotated", "update", 4),
+        ("prefix-changed", "replace,delete", 4),
+        ("voice-removed", "replace,delete", 4),
         ("voice-removed", "replace", 0),
-        ("mixed", "delete", 1),
+        ("mixed", "delete", 4),
         ("protected-voice-replaced", "create", 3),  # a blocked change fails the preview: 3 whatever --fail-on says
         ("protected-voice-replaced", "replace", 3),
     ],
 )
-def test_fail_on_exits_1_when_such_a_change_is_present_and_a_failed_preview_exits_3(kind, fail_on, status):
+def test_fail_on_exits_4_when_such_a_change_is_present_and_a_failed_preview_exits_3(kind, fail_on, status):
     assert reviewed(preview(kind), "--fail-on", fail_on)[0] == status
 
 
