@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from provider.authentication import ENTRA_AUTHENTICATION
-from provider.config import StackConfig
+from provider.config import ENDPOINT_CONFIG, StackConfig
 from provider.errors import ConfigError
 from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
 from provider.speech.settings import SpeechSettings
@@ -22,7 +22,6 @@ from provider.validation import (
     check_one_of,
 )
 
-ENDPOINT_CONFIG = "speechEndpoint"
 API_VERSION_CONFIG = "apiVersion"
 MAX_DELETE_SHARE_CONFIG = "maxVoiceDeleteShare"
 BASE_MODEL_CONFIG = "baseModel"

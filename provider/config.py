@@ -8,6 +8,9 @@ from provider.errors import ConfigError
 
 # The Pulumi project name, and so the namespace of this project's config keys.
 CONFIG_NAMESPACE = "personal-voice"
+# The Speech resource's endpoint. Here, in a module of the standard library only, so that
+# scripts/changed_stacks.py (run with PyYAML alone) reads the key the program reads.
+ENDPOINT_CONFIG = "speechEndpoint"
 
 
 class ConfigSource(Protocol):

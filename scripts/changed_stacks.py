@@ -30,9 +30,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.yaml_lines import YamlSyntaxError, load_with_lines
+from provider.config import ENDPOINT_CONFIG, StackConfig
 from provider.validation import is_loopback
 
-PROJECT_NAME = "personal-voice"
 STACKS_DIR = "stacks"
 # What `pulumi up` runs: a change here may change every stack.
 PROGRAM_PATHS = (
@@ -43,7 +43,8 @@ PROGRAM_PATHS = (
     "pyproject.toml",
     "scripts/pulumi-resource-pulumi-python",
 )
-# What the pull request pipeline is made of.
+# What the pull request pipeline is made of: the workflows and every script their jobs run,
+# scripts/setup's own steps (the pulumi CLI, or the language host it builds; Azurite) among them.
 PIPELINE_PATHS = (
     ".github/workflows/",
     "review/",
@@ -55,11 +56,15 @@ PIPELINE_PATHS = (
     "scripts/pipeline-sign-in",
     "scripts/setup",
     "scripts/common.sh",
+    "scripts/install-pulumi-cli",
+    "scripts/pulumi-language-python/",
+    "scripts/install-azurite",
 )
 PRODUCTION = "production"
 NON_PRODUCTION = "non-production"
-# Pulumi's rule for a stack name; a file name outside it is not a stack (and never reaches a shell).
-STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# Pulumi's rule for a stack name (scripts/new_stack.py's too); a file name outside it is not a
+# stack (and never reaches a shell).
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 NO_COMMIT = re.compile(r"^0+$")
 
 
@@ -99,9 +104,9 @@ def local_reason(root: Path, stack: str) -> str | None:
     except YamlSyntaxError:
         return None  # the preview reports it
     values = config.get("config") if isinstance(config, dict) else None
-    endpoint = values.get(f"{PROJECT_NAME}:speechEndpoint") if isinstance(values, dict) else None
+    endpoint = StackConfig(values).get(ENDPOINT_CONFIG) if isinstance(values, dict) else None
     if isinstance(endpoint, str) and is_loopback(urlsplit(endpoint).hostname):
-        return f"local: speechEndpoint {endpoint} is on loopback (scripts/dev-up and CI run it)"
+        return f"local: {ENDPOINT_CONFIG} {endpoint} is on loopback (scripts/dev-up and CI run it)"
     return None
 
 

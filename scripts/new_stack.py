@@ -15,7 +15,6 @@ the storage account key (`--storage-account` with `--auth key`), the SAS token
 import argparse
 import getpass
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -34,10 +33,9 @@ from provider.speech.client import DEFAULT_API_VERSION
 from provider.speech.settings import KEY_CONFIG
 from provider.storage.settings import STORAGE_KEY_CONFIG
 from provider.validation import DEFAULT_BASE_MODEL
+from scripts.changed_stacks import STACK_NAME
 from scripts.starter_catalog import CONTAINER, LOCAL_FILES, MANAGED, StorageChoice, starter_catalog
 
-# Pulumi's rule for a stack name.
-STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 BACKEND_SCHEMES = ("file://", "azblob://")
 PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 PULUMI_TIMEOUT_SECONDS = 300
@@ -125,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _plan(args: argparse.Namespace, ask: Questions, project_dir: Path) -> Plan:
     if not STACK_NAME.match(args.name):
-        raise NewStackError(f"{args.name!r} is not a stack name (letters, digits, '_', '.' and '-')")
+        raise NewStackError(f"{args.name!r} is not a stack name (1 to 100 letters, digits, '_', '.' and '-')")
     endpoint = ask.value(args.endpoint, "Speech endpoint (https://{name}.cognitiveservices.azure.com)", "--endpoint")
     authentication = ask.value(args.auth, "Authentication, entra (preferred) or key", "--auth", ENTRA_AUTHENTICATION)
     api_version = args.api_version or DEFAULT_API_VERSION

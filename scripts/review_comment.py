@@ -1,6 +1,9 @@
 """The pull request comment that holds the preview reviews of every stack a pull request touches.
 
-    python scripts/review_comment.py --matrix JSON --reviews DIR --commit SHA --run-url URL > body.md
+    python -m scripts.review_comment --matrix JSON --reviews DIR --commit SHA --run-url URL > body.md
+
+Run from the repository root (it reads scripts/preview-review's exit statuses from review.cli,
+which needs the standard library only).
 
 `--matrix` is the preview jobs' matrix (scripts/changed-stacks); DIR holds, for each of its
 stacks, `<stack>.md` (the review, scripts/preview-review's Markdown) and `<stack>.exit` (its exit
@@ -15,12 +18,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from review.cli import EXIT_FAIL_ON, EXIT_PREVIEW_FAILED, EXIT_USAGE
+
 MARKER = "<!-- personal-voice-review -->"
 MAX_CHARACTERS = 65_536
 # Room kept for what is written around the reviews (headings, notes), whatever their number.
 MARGIN = 2_000
-# scripts/preview-review's exit status when a change of a kind `--fail-on` names is present.
-EXIT_FAIL_ON = 1
 CUT_NOTE = "\n\n*Cut here: the review is longer than its share of this comment. The run's job summary has all of it.*\n"
 
 
@@ -76,8 +79,16 @@ def heading(review: StackReview) -> str:
         return f"{title}\n\n**No review**: the job stopped before its preview; the run's log says why.\n"
     if review.exit_status == EXIT_FAIL_ON:
         return f"{title}\n\n**Refused**: it has changes of a kind the variable PREVIEW_FAIL_ON names.\n"
-    if review.exit_status:
+    if review.exit_status == EXIT_PREVIEW_FAILED:
         return f"{title}\n\n**The preview failed** (exit {review.exit_status}); what it reported:\n"
+    if review.exit_status == EXIT_USAGE:
+        return (
+            f"{title}\n\n**No review** (exit {review.exit_status}): the review refused its arguments "
+            "(is the variable PREVIEW_FAIL_ON a list of create, update, replace, delete?) or its input; "
+            "the run's log says which.\n"
+        )
+    if review.exit_status:
+        return f"{title}\n\n**The preview job failed** (exit {review.exit_status}); the run's log says why.\n"
     return title + "\n"
 
 

@@ -2,7 +2,9 @@
 comes from the Azure CLI (AZURE_TOKEN_CREDENTIALS=AzureCliCredential), for pulumi's azblob state
 backend (Go) and for the provider host (Python, provider/authentication.py) alike.
 scripts/pipeline-sign-in then gets both scopes' tokens, logs in and selects the stack, and
-`pulumi up` runs with no key and no other identity in its environment.
+`pulumi up` runs with no key and no other identity in its environment. A preview's sign-in
+(`--preview`) and scripts/preview-review write nothing to the state backend, not even a stack
+that is not there yet.
 
 `az` here is a stand-in that answers `az account get-access-token` as the Azure CLI does, with a
 token from the emulator's Entra ID (which Azurite, run with `--oauth basic`, and the emulated
@@ -12,9 +14,11 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from azure.storage.blob import ContainerClient
 
 from tests.e2e.conftest import Project, StateBackend, new_project
 from tests.e2e.test_full_chain import dev_catalog
@@ -52,8 +56,20 @@ else:
 """
 
 
+@dataclass(frozen=True)
+class Pipeline:
+    project: Project
+    az_log: Path
+    # The state backend's container.
+    state: ContainerClient
+
+    def state_blobs(self) -> dict[str, str]:
+        """Every blob of the state backend, by name, with its ETag (which any write changes)."""
+        return {blob.name: blob.etag for blob in self.state.list_blobs()}
+
+
 @pytest.fixture
-def pipeline(tmp_path: Path, pulumi_bin: str, azurite_entra: Azurite) -> Iterator[tuple[Project, Path]]:
+def pipeline(tmp_path: Path, pulumi_bin: str, azurite_entra: Azurite) -> Iterator[Pipeline]:
     """A project whose state is in an Azurite container (azblob://), with the environment a
     workflow job has after azure/login: the Azure CLI signed in, nothing else to sign in with."""
     assert azurite_entra.ca_file is not None
@@ -84,7 +100,7 @@ def pipeline(tmp_path: Path, pulumi_bin: str, azurite_entra: Azurite) -> Iterato
             "PULUMI_BACKEND_URL": url,
         }
         project.pulumi("config", "rm", "sasToken")  # the catalog's container is the stack's own
-        yield project, az_log
+        yield Pipeline(project, az_log, container)
     container.delete_container()
 
 
@@ -92,8 +108,8 @@ def calls(az_log: Path) -> list[list[str]]:
     return [json.loads(line) for line in az_log.read_text().splitlines()] if az_log.exists() else []
 
 
-def test_the_pipeline_signs_in_through_the_azure_cli_and_runs_up(pipeline, azurite_entra: Azurite):
-    project, az_log = pipeline
+def test_the_pipeline_signs_in_through_the_azure_cli_and_runs_up(pipeline: Pipeline, azurite_entra: Azurite):
+    project, az_log = pipeline.project, pipeline.az_log
     project.write_catalog(dev_catalog(project, azurite_entra))
 
     signed_in = project.script("pipeline-sign-in", project.stack)
@@ -116,9 +132,38 @@ def test_the_pipeline_signs_in_through_the_azure_cli_and_runs_up(pipeline, azuri
     assert resources == {"https://storage.azure.com", "https://cognitiveservices.azure.com"}
     assert all(call[:2] == ["account", "get-access-token"] for call in calls(az_log))
 
+    # A pull request's preview of the stack, as preview.yml runs it: it reads, and writes nothing.
+    before = pipeline.state_blobs()
+    signed_in = project.script("pipeline-sign-in", "--preview", project.stack)
+    assert signed_in.returncode == 0, signed_in.stdout + signed_in.stderr
+    reviewed = project.script("preview-review", project.stack, "--fail-on", "create,update,replace,delete")
+    assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
+    assert reviewed.stdout.startswith(
+        "no change to any voice; nothing else changes\n\nUnchanged (not listed): 2 voices"
+    )
+    assert pipeline.state_blobs() == before
 
-def test_without_the_azure_cli_signed_in_the_pipeline_says_so(pipeline, azurite_entra: Azurite):
-    project, _ = pipeline
+
+def test_a_preview_of_a_stack_not_yet_deployed_makes_nothing(pipeline: Pipeline):
+    project = pipeline.project
+    before = pipeline.state_blobs()
+    assert any(name.endswith(f"/{project.stack}.json") for name in before)
+
+    signed_in = project.script("pipeline-sign-in", "--preview", "brand-new")
+    assert signed_in.returncode == 10, signed_in.stdout + signed_in.stderr
+    assert signed_in.stdout.splitlines()[-1] == (
+        "::notice::stack brand-new is not in the state backend yet: nothing is deployed to preview "
+        "against; the first pulumi up on main creates it"
+    )
+    assert "error" not in signed_in.stderr
+    assert pipeline.state_blobs() == before
+    # A deploy's sign-in makes it.
+    assert project.script("pipeline-sign-in", "brand-new").returncode == 0
+    assert any(name.endswith("/brand-new.json") for name in pipeline.state_blobs())
+
+
+def test_without_the_azure_cli_signed_in_the_pipeline_says_so(pipeline: Pipeline):
+    project = pipeline.project
     az = Path(project.env["PATH"].split(os.pathsep)[0]) / "az"
     az.write_text("#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n")
 

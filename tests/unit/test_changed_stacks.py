@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scripts.changed_stacks import main
+from scripts.changed_stacks import _touches_everything, main
 
 ROOT = Path(__file__).resolve().parents[2]
 GIT_IDENTITY = ["-c", "user.name=Pipeline Test", "-c", "user.email=pipeline@example.com", "-c", "commit.gpgsign=false"]
@@ -242,3 +243,54 @@ def test_it_needs_nothing_but_pyyaml():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "path", ["scripts/install-pulumi-cli", "scripts/install-azurite", "scripts/pulumi-language-python/main.go"]
+)
+def test_what_setup_runs_is_the_pipelines_own(repo, capsys, path):
+    assert stacks_after(repo, capsys, {path: "# changed\n"}, "--pull-request") == ["prod", "staging"]
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    assert stacks_after(repo, capsys, {path: "# changed\n"}) == []
+
+
+# How the workflows and scripts name the scripts they run: scripts/NAME, python -m scripts.NAME,
+# and, inside scripts/, $(dirname "$0")/NAME or $here/NAME.
+SCRIPT_REFERENCE = re.compile(r'(?:scripts/|\$here/|\$\(dirname "\$0"\)/)(\w[\w.-]*)|-m scripts\.(\w+)')
+
+
+def scripts_run_by(text: str) -> set[str]:
+    """The scripts a workflow or a shell script names outside its comments."""
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return {name or f"{module}.py" for name, module in SCRIPT_REFERENCE.findall(code)}
+
+
+def test_every_script_a_workflow_runs_counts_as_the_pipelines_own():
+    """From the workflows down through the scripts they run (setup's installers among them):
+    a change to any of them previews every stack."""
+    pending = set().union(*(scripts_run_by(f.read_text()) for f in (ROOT / ".github/workflows").glob("*.yml")))
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        path = ROOT / "scripts" / name
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        if path.is_file() and path.suffix != ".py":  # a Python script's imports are covered by their folders
+            pending |= scripts_run_by(path.read_text())
+    assert {"setup", "install-pulumi-cli", "install-azurite", "pipeline-sign-in", "review_comment.py"} <= seen
+    uncovered = sorted(
+        name
+        for name in seen
+        if not _touches_everything(f"scripts/{name}" + ("/main.go" if (ROOT / "scripts" / name).is_dir() else ""), True)
+    )
+    assert uncovered == []
+
+
+def test_a_stack_name_is_at_most_100_characters(repo, capsys):
+    for name in ("a" * 100, "b" * 101):
+        write(repo, f"stacks/{name}.yaml", catalog("audio/prod/consent.wav"))
+    status, matrix, err = run(repo, capsys, "--only", "all")
+    assert status == 0
+    assert [entry["stack"] for entry in matrix["include"]] == ["a" * 100, "prod", "staging"]
+    assert f"stacks/{'b' * 101}.yaml: not a stack name; ignored" in err

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from scripts.review_comment import MARKER, MAX_CHARACTERS, StackReview, body, cut, shares
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +45,23 @@ def test_a_failed_preview_and_a_missing_review_say_so():
 
 
 def test_a_review_refused_by_fail_on_says_so():
-    text = body([review("prod", "**prod**: 1 to delete\n", 1)], COMMIT, RUN)
+    # 4: scripts/preview-review's (review.cli's) status for a change of a kind --fail-on names
+    text = body([review("prod", "**prod**: 1 to delete\n", 4)], COMMIT, RUN)
     assert "**Refused**: it has changes of a kind the variable PREVIEW_FAIL_ON names.\n\n**prod**: 1 to delete" in text
+
+
+@pytest.mark.parametrize("status", [1, 255])
+def test_an_unexpected_failure_is_no_refusal(status):
+    """1 is what fails unexpectedly (a traceback, a failed setup): the job failed, nothing refused."""
+    text = body([review("prod", "scripts/preview-review printed no review\n", status)], COMMIT, RUN)
+    assert f"### `prod` (non-production)\n\n**The preview job failed** (exit {status}); the run's log says why." in text
+    assert "Refused" not in text and "what it reported" not in text
+
+
+def test_refused_arguments_point_at_the_fail_on_variable():
+    text = body([review("prod", "scripts/preview-review printed no review (exit 2)\n", 2)], COMMIT, RUN)
+    assert "**No review** (exit 2): the review refused its arguments (is the variable PREVIEW_FAIL_ON" in text
+    assert "Refused" not in text
 
 
 def test_no_stack_touched_says_nothing_to_preview():
@@ -79,61 +96,44 @@ def test_shares_give_short_texts_all_they_need_and_split_the_rest():
     assert sum(shares([7, 9000, 123, 5000], 4000)) <= 4000
 
 
+def run_script(*args: object) -> subprocess.CompletedProcess[str]:
+    """As the comment job runs it: from the repository root, with the standard library alone
+    (`-S`: no site-packages, so no third-party package and not the virtualenv's install)."""
+    return subprocess.run(
+        [sys.executable, "-S", "-m", "scripts.review_comment", *map(str, args)],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_the_script_reads_the_reviews_the_jobs_uploaded(tmp_path):
     (tmp_path / "prod.md").write_text("**prod**: 2 to create\n")
     (tmp_path / "prod.exit").write_text("0\n")
-    (tmp_path / "staging.md").write_text("error: no stack named staging\n")
-    (tmp_path / "staging.exit").write_text("255\n")
+    (tmp_path / "staging.md").write_text("error: preview failed\n")
+    (tmp_path / "staging.exit").write_text("3\n")
+    (tmp_path / "eu.md").write_text("**eu**: 1 to replace\n")
+    (tmp_path / "eu.exit").write_text("4\n")
     matrix = {
         "include": [
             {"stack": "prod", "environment": "production"},
             {"stack": "staging", "environment": "non-production"},
             {"stack": "qa", "environment": "non-production"},
+            {"stack": "eu", "environment": "non-production"},
         ]
     }
-    done = subprocess.run(
-        [
-            sys.executable,
-            ROOT / "scripts/review_comment.py",
-            "--matrix",
-            json.dumps(matrix),
-            "--reviews",
-            tmp_path,
-            "--commit",
-            COMMIT,
-            "--run-url",
-            RUN,
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_script("--matrix", json.dumps(matrix), "--reviews", tmp_path, "--commit", COMMIT, "--run-url", RUN)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(MARKER)
     assert "### `prod` (production)\n\n**prod**: 2 to create" in done.stdout
-    assert "**The preview failed** (exit 255)" in done.stdout
+    assert "**The preview failed** (exit 3); what it reported:\n\nerror: preview failed" in done.stdout
     assert "### `qa` (non-production)\n\n**No review**" in done.stdout
+    assert "### `eu` (non-production)\n\n**Refused**" in done.stdout
 
 
 def test_the_script_refuses_a_matrix_that_is_not_json(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            ROOT / "scripts/review_comment.py",
-            "--matrix",
-            "{",
-            "--reviews",
-            tmp_path,
-            "--commit",
-            COMMIT,
-            "--run-url",
-            RUN,
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_script("--matrix", "{", "--reviews", tmp_path, "--commit", COMMIT, "--run-url", RUN)
     assert done.returncode == 2
     assert "--matrix is not JSON" in done.stderr
