@@ -11,7 +11,8 @@ from emulator import CustomVoiceBackend, mock_custom_voice
 from provider.consent import ConsentProvider
 from provider.errors import Refused
 from provider.project import ProjectProvider
-from provider.speech.adoption import ResourceConflict
+from provider.speech.adoption import ResourceConflict, ResourceFailed
+from provider.speech.errors import CustomVoiceApiError
 from tests.conftest import CONTAINER, ENDPOINT, KEY, SAS, voice_inputs
 from tests.unit.test_project_consent import configured, consent_inputs, project_inputs
 
@@ -118,3 +119,31 @@ def _payload(inputs: dict[str, Any]) -> dict[str, Any]:
     """The create body the service gets for these inputs (the container URL without its SAS)."""
     audios = {**inputs["audios"], "containerUrl": inputs["audios"]["containerUrl"].split("?")[0]}
     return {"projectId": inputs["projectId"], "consentId": inputs["consentId"], "audios": audios}
+
+
+def test_a_failed_voice_without_a_reason_says_so(backend, provider):
+    failed = {"id": "Jessica", "projectId": "proj", "consentId": "consent", "status": "Failed"}
+    # The status is polled by listing (one list serves every voice in flight), or read alone.
+    backend.inject_faults("GET", r".*/personalvoices$", [(200, {}, {"value": [failed]})] * 3)
+    backend.inject_faults("GET", r".*/personalvoices/Jessica$", [(200, {}, failed)] * 3)
+    with pytest.raises(ResourceFailed, match=r"Personal voice 'Jessica' failed: no failureReason given\. "):
+        provider.create(voice_inputs())
+
+
+def test_every_difference_is_named_in_one_refusal(backend, provider):
+    provider.create(voice_inputs())
+    with pytest.raises(ResourceConflict) as caught:
+        provider.create(voice_inputs(description="narrator", displayName="Jessica"))
+    assert (
+        "differs from the declaration: description: declared 'narrator', the service has nothing; "
+        "displayName: declared 'Jessica', the service has nothing. Either choose another id"
+    ) in str(caught.value)
+
+
+def test_a_create_refused_for_another_reason_sends_no_look(backend, provider):
+    """Only a taken id (400 or 409) is worth a GET; a 403 or a 500 is the answer."""
+    forbidden = {"error": {"code": "Forbidden", "message": "not for you"}}
+    backend.inject_faults("PUT", r".*/personalvoices/Jessica", [(403, {}, forbidden)])
+    with pytest.raises(CustomVoiceApiError):
+        provider.create(voice_inputs())
+    assert [(r.method, r.path) for r in backend.requests] == [("PUT", "/customvoice/personalvoices/Jessica")]

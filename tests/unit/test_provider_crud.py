@@ -217,7 +217,8 @@ def test_a_failed_voice_whose_cleanup_fails_still_names_the_reason(backend, prov
     backend.inject_faults("DELETE", r".*/personalvoices/Jessica", [broken] * 5)
     with pytest.raises(ResourceFailed) as caught:
         provider.create(voice_inputs())
-    assert "InaccessibleCustomerStorage" in str(caught.value) and "delete it in the service" in str(caught.value)
+    assert "InaccessibleCustomerStorage" in str(caught.value)
+    assert str(caught.value).endswith("delete it in the service, then run `pulumi up` again")
 
 
 def test_a_configured_provider_pickles_without_its_settings(provider):
