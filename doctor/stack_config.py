@@ -29,7 +29,7 @@ def read_stack_config(stack: str, project_dir: Path) -> dict[str, str]:
     except (OSError, subprocess.TimeoutExpired) as error:
         raise StackConfigError(f"pulumi could not be run: {error}") from None
     if result.returncode != 0:
-        raise StackConfigError(_reason(result.stderr) or f"pulumi config exited {result.returncode}")
+        raise StackConfigError(pulumi_error_reason(result.stderr) or f"pulumi config exited {result.returncode}")
     try:
         entries = json.loads(result.stdout or "{}")
     except ValueError:
@@ -46,7 +46,8 @@ def read_stack_config(stack: str, project_dir: Path) -> dict[str, str]:
     return config
 
 
-def _reason(stderr: str) -> str:
+def pulumi_error_reason(stderr: str) -> str:
+    """The line of pulumi's standard error that says why it failed (its first `error:` line)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.lower().startswith("error:")]
     return (errors or lines or [""])[0].removeprefix("error:").strip()

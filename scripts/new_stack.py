@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalog.environment import API_VERSION_CONFIG, ENDPOINT_CONFIG, SAS_TOKEN_CONFIG, speech_config_problems
+from doctor.stack_config import pulumi_error_reason
 from provider.authentication import (
     AUTHENTICATION_CONFIG,
     ENTRA_AUTHENTICATION,
@@ -273,9 +274,7 @@ def _pulumi(args: list[str], project_dir: Path, env: dict[str, str], secret: str
     except (OSError, subprocess.TimeoutExpired) as error:
         raise NewStackError(f"pulumi {' '.join(args[:2])} could not be run: {error}") from None
     if result.returncode != 0:
-        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-        reason = next((line for line in lines if line.lower().startswith("error:")), lines[0] if lines else "")
-        raise NewStackError(f"pulumi {' '.join(args[:3])} failed: {reason.removeprefix('error:').strip()}")
+        raise NewStackError(f"pulumi {' '.join(args[:3])} failed: {pulumi_error_reason(result.stderr)}")
 
 
 def _report(plan: Plan, env: dict[str, str], wrote_catalog: bool) -> None:

@@ -26,6 +26,7 @@ import yaml
 from emulator import CustomVoiceBackend, EmulatorServer
 from emulator.identity import TOKEN_PATH
 from emulator.prompt_audio_inspector import PromptAudioInspector
+from tests.identity import managed_identity_env
 from tests.storage_fixtures import ACCOUNT_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,19 +139,6 @@ class StateBackend:
 
     url: str
     env: dict[str, str]
-
-
-def managed_identity_env(env: dict[str, str], identity_endpoint: str, identity_header: str) -> dict[str, str]:
-    """`env` for processes whose Entra ID token comes from the emulator's managed identity
-    endpoint and from nowhere else: no other Azure identity variable, and production
-    credentials only (no developer tool such as az or azd is ever started)."""
-    kept = {k: v for k, v in env.items() if not k.startswith(("AZURE_", "MSI_", "IDENTITY_", "IMDS_"))}
-    return {
-        **kept,
-        "IDENTITY_ENDPOINT": identity_endpoint,
-        "IDENTITY_HEADER": identity_header,
-        "AZURE_TOKEN_CREDENTIALS": "prod",
-    }
 
 
 @pytest.fixture

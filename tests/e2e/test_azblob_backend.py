@@ -17,7 +17,8 @@ from azure.storage.blob import ContainerClient, ContainerSasPermissions, generat
 
 from emulator.identity import TOKEN_PATH
 from tests.e2e.catalogs import CATALOG, VOICE_TYPE
-from tests.e2e.conftest import COMMAND_TIMEOUT, Project, StateBackend, managed_identity_env, new_project
+from tests.e2e.conftest import COMMAND_TIMEOUT, Project, StateBackend, new_project
+from tests.identity import managed_identity_env
 from tests.storage_fixtures import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 
 pytestmark = pytest.mark.e2e

@@ -21,7 +21,8 @@ from azure.storage.blob import ContainerClient
 
 from emulator.identity import SPEECH_USER, TOKEN_PATH
 from tests.audio import write_wav
-from tests.e2e.conftest import COMMAND_TIMEOUT, KEY, ROOT, SAS_SIGNATURES, Project, managed_identity_env, sas_token
+from tests.e2e.conftest import COMMAND_TIMEOUT, KEY, ROOT, SAS_SIGNATURES, Project, sas_token
+from tests.identity import managed_identity_env
 from tests.storage_fixtures import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 
 pytestmark = pytest.mark.e2e

@@ -2,11 +2,8 @@
 and its HTTP server where Entra ID tokens come from its managed identity endpoint): each passes
 or fails as it would against Azure, and each failure says what to do."""
 
-import ipaddress
-import os
 import socket
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -17,6 +14,7 @@ from emulator import CustomVoiceBackend, EmulatorServer, mock_custom_voice
 from emulator.identity import SPEECH_CONTRIBUTOR, SPEECH_USER, TOKEN_PATH
 from provider.speech.settings import SpeechSettings
 from tests.conftest import KEY
+from tests.identity import refuse_all_but_loopback, use_managed_identity
 
 CUSTOM_ENDPOINT = "https://contoso-speech.cognitiveservices.azure.com"
 REGIONAL_ENDPOINT = "https://westeurope.api.cognitive.microsoft.com"
@@ -50,24 +48,12 @@ def backend() -> Iterator[CustomVoiceBackend]:
 @pytest.fixture
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any connection but to loopback is refused (the cloud's metadata endpoint among them)."""
-    real_connect = socket.socket.connect
-
-    def connect(sock: socket.socket, address: Any) -> None:
-        if not ipaddress.ip_address(address[0]).is_loopback:
-            raise OSError(f"the test allows loopback only, not {address[0]}")
-        real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+    refuse_all_but_loopback(monkeypatch)
 
 
 def managed_identity(monkeypatch: pytest.MonkeyPatch, identity_endpoint: str, header: str) -> None:
     """DefaultAzureCredential's token comes from the emulator's managed identity endpoint only."""
-    for name in list(os.environ):
-        if name.startswith(("AZURE_", "MSI_", "IDENTITY_", "IMDS_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("IDENTITY_ENDPOINT", f"{identity_endpoint}{TOKEN_PATH}")
-    monkeypatch.setenv("IDENTITY_HEADER", header)
-    monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "prod")
+    use_managed_identity(monkeypatch, f"{identity_endpoint}{TOKEN_PATH}", header)
 
 
 @pytest.fixture

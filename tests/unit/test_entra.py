@@ -3,8 +3,6 @@ settings that choose it, check()'s endpoint rule, and DefaultAzureCredential end
 the emulator's managed identity endpoint."""
 
 import ipaddress
-import os
-import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +21,7 @@ from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
 from provider.speech.errors import CustomVoiceApiError
 from provider.speech.settings import SpeechSettings
 from tests.conftest import CONTAINER, ENDPOINT, KEY, configured_provider, voice_inputs
+from tests.identity import refuse_all_but_loopback, use_managed_identity
 
 CUSTOM_ENDPOINT = "https://contoso-speech.cognitiveservices.azure.com"
 VOICE_BODY = {
@@ -288,17 +287,7 @@ READER_CLIENT_ID = "0f0f0f0f-1111-2222-3333-444444444444"
 @pytest.fixture
 def loopback_only(monkeypatch) -> list[str]:
     """Every address a socket connects to; any but loopback is refused (IMDS included)."""
-    connected: list[str] = []
-    real_connect = socket.socket.connect
-
-    def connect(sock: socket.socket, address: Any) -> None:
-        connected.append(address[0])
-        if not ipaddress.ip_address(address[0]).is_loopback:
-            raise OSError(f"the test allows loopback only, not {address[0]}")
-        real_connect(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    return connected
+    return refuse_all_but_loopback(monkeypatch)
 
 
 @pytest.fixture
@@ -306,14 +295,9 @@ def managed_identity_server(monkeypatch, loopback_only) -> Iterator[EmulatorServ
     backend = ready_backend()
     header = backend.enable_entra(user_assigned={READER_CLIENT_ID: [SPEECH_USER]})
     with EmulatorServer(backend) as server:
-        for name in list(os.environ):
-            if name.startswith(("AZURE_", "MSI_", "IDENTITY_", "IMDS_")):
-                monkeypatch.delenv(name)
-        monkeypatch.setenv("IDENTITY_ENDPOINT", f"{server.url}{TOKEN_PATH}")
-        monkeypatch.setenv("IDENTITY_HEADER", header)
         # Production credentials only (environment, workload identity, managed identity): no
         # developer tool (az, azd, pwsh) is ever started, even if the managed identity failed.
-        monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "prod")
+        use_managed_identity(monkeypatch, f"{server.url}{TOKEN_PATH}", header)
         yield server
 
 
