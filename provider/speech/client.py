@@ -4,7 +4,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 
@@ -50,7 +50,7 @@ class CustomVoiceClient:
         self.poll_settings = poll or PollSettings()
         # No retry waits past the time the whole operation has (the create's deadline).
         deadline = time.monotonic() + self.poll_settings.timeout_seconds
-        before_send = (lambda: budget.acquire(deadline)) if budget else None
+        before_send = (lambda method: budget.acquire(deadline, write=method != "GET")) if budget else None
         self._session = build_session(
             auth, retries=retries, backoff_factor=backoff_factor, deadline=deadline, before_send=before_send
         )
@@ -113,7 +113,7 @@ class CustomVoiceClient:
         """Waits for a long-running create (consents, personal voices) to finish. Its polls are
         shared with the other creates waiting in the host: a listing that started up to one
         poll interval before a poll answers it (never one from before this host's create, as
-        each write ends the use of earlier listings)."""
+        a write ends the use of earlier listings for the resource written)."""
         shared_within = self.poll_settings.initial_interval
         return StatusPoller(
             f"{kind.label.capitalize()} {resource_id!r}",
@@ -196,10 +196,19 @@ class CustomVoiceClient:
             raise CustomVoiceApiError(f"{action} failed: {type(exc).__name__}: {redact(str(exc))}") from None
         finally:
             if method != "GET":  # a write (relative path): no listing from before it is of use now
-                shared_listing(self.endpoint, self.api_version, path_or_url.split("/")[0]).forget()
+                self._wrote(path_or_url)
         if response.status_code not in accept:
             raise CustomVoiceApiError.from_response(response, action)
         return response
+
+    def _wrote(self, path: str) -> None:
+        """`collection/id` ends the use of earlier listings for that resource, `collection` for all."""
+        collection, _, resource_id = path.partition("/")
+        listing = shared_listing(self.endpoint, self.api_version, collection)
+        if resource_id:
+            listing.wrote(unquote(resource_id))
+        else:
+            listing.forget()
 
     def _get_or_none(self, path: str, action: str) -> dict[str, Any] | None:
         response = self._request("GET", path, action, accept=(200, 404))

@@ -8,8 +8,9 @@ resources per request, each item as GET answers it (the spec's list items are th
 schema). So a caller here asks for its resource as seen by a listing that started no earlier
 than `max_age` seconds before it asked: one already running or just done, or else the next
 one, which it starts or waits for. With `max_age` 0 (polls) the answer was observed after the
-caller asked, as a GET of its own would have been. A write to the collection from this host
-ends the use of every listing started before it.
+caller asked, as a GET of its own would have been. A write to a resource from this host ends
+the use, for that resource, of every listing started before the write was answered; a write
+to the collection as a whole (a create that names its id in the body) ends it for all.
 """
 
 import threading
@@ -34,6 +35,7 @@ class SharedListing:
         self._clock = clock
         self._lock = threading.Lock()
         self._current: _Listing | None = None
+        self._written: dict[str, float] = {}
 
     def lookup(self, resource_id: str, max_age: float, list_all: Callable[[], Resources]) -> dict[str, Any] | None:
         """The resource as a listing recent enough shows it; None if the listing has no such id.
@@ -42,8 +44,9 @@ class SharedListing:
         asked = self._clock()
         while True:
             with self._lock:
+                fresh_from = max(asked - max_age, self._written.get(resource_id, asked - max_age))
                 listing = self._current
-                if listing is not None and listing.started >= asked - max_age and listing.error is None:
+                if listing is not None and listing.started >= fresh_from and listing.error is None:
                     starts = False
                 elif listing is not None and not listing.done.is_set():
                     starts = None
@@ -61,6 +64,13 @@ class SharedListing:
                 raise listing.error
             assert listing.resources is not None
             return listing.resources.get(resource_id)
+
+    def wrote(self, resource_id: str) -> None:
+        """After a write to one resource: its callers get a listing that started after it.
+        Callers about other resources keep sharing the listings they may use (a create of
+        each of 200 voices would otherwise start a listing for every poll)."""
+        with self._lock:
+            self._written[resource_id] = self._clock()
 
     def forget(self) -> None:
         """After a write to the collection: later callers get a listing that started after it."""

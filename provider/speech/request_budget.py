@@ -3,7 +3,9 @@ resource the host is serving at once, draws from the same budget, so a large `pu
 under the resource's quota (S0: 50 requests in any 10 seconds) instead of bouncing off it.
 
 A sliding window over the requests sent, as the service counts them, with a small margin for
-the time a request takes to arrive. A 429 that still comes (another client of the same
+the time a request takes to arrive. Writes go first: while a write waits for a slot, reads
+wait too. A write starts work in the service (a create's provisioning runs from it); a read
+only looks, and one listing serves every read waiting, however late. A 429 that still comes (another client of the same
 resource) is retried after its Retry-After by the transport, within the operation's deadline.
 """
 
@@ -18,6 +20,8 @@ REQUEST_BUDGET_CONFIG = "requestsPer10Seconds"
 QUOTA_WINDOW_SECONDS = 10.0
 # A slot frees this much after the service would free it: arrival times differ from send times.
 _ARRIVAL_MARGIN_SECONDS = 0.25
+# How long a read that found a free slot, but a write waiting for one, gives the write to take it.
+_READ_YIELDS_SECONDS = 0.05
 
 
 class RequestBudget:
@@ -35,22 +39,35 @@ class RequestBudget:
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()
+        self._writes_waiting = 0
         self._lock = threading.Lock()
 
-    def acquire(self, deadline: float | None = None) -> None:
-        """Wait for a free slot and take it. Raises WaitPastDeadline rather than wait past
-        `deadline` (a clock value)."""
+    def acquire(self, deadline: float | None = None, *, write: bool = True) -> None:
+        """Wait for a free slot and take it; a read (`write` False) leaves it to any write
+        waiting. Raises WaitPastDeadline rather than wait past `deadline` (a clock value)."""
         if not self.requests:
             return
+        if write:
+            with self._lock:
+                self._writes_waiting += 1
+        try:
+            self._take_slot(deadline, write)
+        finally:
+            if write:
+                with self._lock:
+                    self._writes_waiting -= 1
+
+    def _take_slot(self, deadline: float | None, write: bool) -> None:
         while True:
             with self._lock:
                 now = self._clock()
                 while self._sent and self._sent[0] <= now - self.window - _ARRIVAL_MARGIN_SECONDS:
                     self._sent.popleft()
-                if len(self._sent) < self.requests:
+                full = len(self._sent) >= self.requests
+                if not full and (write or not self._writes_waiting):
                     self._sent.append(now)
                     return
-                wait = self._sent[0] + self.window + _ARRIVAL_MARGIN_SECONDS - now
+                wait = self._sent[0] + self.window + _ARRIVAL_MARGIN_SECONDS - now if full else _READ_YIELDS_SECONDS
             if deadline is not None and now + wait > deadline:
                 raise WaitPastDeadline(wait, deadline - now, throttled=True, own_budget=True)
             self._sleep(wait)

@@ -30,8 +30,8 @@ class WaitPastDeadline(Exception):
 
 class SafeRetry(Retry):
     """urllib3's Retry, plus: a POST is retried on 429 only, no wait runs past `deadline`
-    (a time.monotonic() value; None: no deadline), and `before_send` (if any) is called before
-    each repeat, as `PacedAdapter` calls it before the first try.
+    (a time.monotonic() value; None: no deadline), and `before_send` (if any) is called with
+    the request's method before each repeat, as `PacedAdapter` calls it before the first try.
 
     A throttled request was not processed, so repeating it is safe even when repeating a
     POST that failed with a 5xx might not be. Connection failures before anything was sent
@@ -42,7 +42,7 @@ class SafeRetry(Retry):
         self,
         *args: Any,
         deadline: float | None = None,
-        before_send: Callable[[], None] | None = None,
+        before_send: Callable[[str], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -70,19 +70,21 @@ class SafeRetry(Retry):
                 raise WaitPastDeadline(wait, remaining, throttled)
         super().sleep(response)
         if self.before_send is not None:
-            self.before_send()
+            # increment() has recorded the try being repeated before it sleeps
+            self.before_send((self.history[-1].method if self.history else None) or "GET")
 
 
 class PacedAdapter(HTTPAdapter):
-    """Calls `before_send` (a request budget's acquire, say) before every request it sends."""
+    """Calls `before_send` (a request budget's acquire, say) with the method of every request
+    before it sends it."""
 
-    def __init__(self, before_send: Callable[[], None] | None, **kwargs: Any) -> None:
+    def __init__(self, before_send: Callable[[str], None] | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._before_send = before_send
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if self._before_send is not None:
-            self._before_send()
+            self._before_send(request.method or "GET")
         return super().send(request, *args, **kwargs)
 
 
@@ -91,7 +93,7 @@ def retry_policy(
     backoff_factor: float,
     backoff_max: float = 30.0,
     deadline: float | None = None,
-    before_send: Callable[[], None] | None = None,
+    before_send: Callable[[str], None] | None = None,
 ) -> SafeRetry:
     return SafeRetry(
         total=total,
@@ -115,7 +117,7 @@ def build_session(
     retries: int,
     backoff_factor: float,
     deadline: float | None = None,
-    before_send: Callable[[], None] | None = None,
+    before_send: Callable[[str], None] | None = None,
     mount_prefixes: Collection[str] = ("https://", "http://"),
 ) -> requests.Session:
     session = requests.Session()

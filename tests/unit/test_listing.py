@@ -110,3 +110,12 @@ def test_a_refresh_of_200_voices_reads_them_in_a_few_list_requests():
     looked_up = [r for r in backend.requests if r.path != "/customvoice/personalvoices"]
     assert len(listed) <= 4  # pages of 100: one listing, at most two
     assert [r.path for r in looked_up] == ["/customvoice/personalvoices/nobody"]  # not listed: read alone
+
+
+def test_a_write_to_one_resource_ends_earlier_listings_for_it_alone():
+    listing, lister = SharedListing(), Lister()
+    assert number_of(listing.lookup("a", 60.0, lister)) == 1
+    listing.wrote("b")
+    assert number_of(listing.lookup("a", 60.0, lister)) == 1  # a was not written: still listing 1
+    assert number_of(listing.lookup("b", 60.0, lister)) == 2
+    assert number_of(listing.lookup("a", 60.0, lister)) == 2  # a newer listing serves everyone

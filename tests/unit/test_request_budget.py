@@ -106,3 +106,59 @@ def test_a_budget_wait_past_the_create_deadline_fails_in_one_line_as_throttled()
     assert "request budget (requestsPer10Seconds) needed a wait of 10.2 s more" in message and "\n" not in message
     assert raised.value.status is None
     assert len(backend.requests) == 1
+
+
+def test_a_waiting_write_takes_the_next_slot_before_a_read_that_waited_longer():
+    """A create's provisioning runs from its request; a poll only looks: the write goes first."""
+    budget = RequestBudget(1, 1.0)
+    budget.acquire()  # the window is full until about 1.25 s from now
+    order: list[str] = []
+
+    def take(kind: str) -> None:
+        budget.acquire(write=kind == "write")
+        order.append(kind)
+
+    read = threading.Thread(target=take, args=("read",))
+    read.start()
+    time.sleep(0.2)  # the read waits first
+    write = threading.Thread(target=take, args=("write",))
+    write.start()
+    for thread in (read, write):
+        thread.join(10)
+    assert order == ["write", "read"]
+
+
+def test_a_read_takes_a_free_slot_at_once_when_no_write_waits():
+    fake = FakeTime()
+    budget = RequestBudget(2, 10.0, clock=fake.clock, sleep=fake.sleep)
+    budget.acquire(write=False)
+    budget.acquire(write=False)
+    assert fake.slept == []
+
+
+def test_every_try_of_a_request_draws_from_the_budget_as_what_it_is():
+    """Retries included: a PUT repeated after a 503 is a write both times, its polls reads."""
+
+    class RecordingBudget(RequestBudget):
+        def __init__(self) -> None:
+            super().__init__(50)
+            self.taken: list[bool] = []
+
+        def acquire(self, deadline: float | None = None, *, write: bool = True) -> None:
+            self.taken.append(write)
+            super().acquire(deadline, write=write)
+
+    budget = RecordingBudget()
+    backend = CustomVoiceBackend(keys=[KEY])
+    unavailable = (503, {}, {"error": {"code": "ServiceUnavailable", "message": "busy"}})
+    with EmulatorServer(backend) as server:
+        client = CustomVoiceClient(server.url, SubscriptionKeyAuth(KEY), backoff_factor=0, budget=budget)
+        backend.inject_faults("PUT", r".*/projects/proj1", [unavailable])
+        client.create(PROJECT, "proj1", {"kind": "PersonalVoice"})
+        list(client.list(PROJECT))
+    assert [(r.method, r.path) for r in backend.requests] == [
+        ("PUT", "/customvoice/projects/proj1"),
+        ("PUT", "/customvoice/projects/proj1"),
+        ("GET", "/customvoice/projects"),
+    ]
+    assert budget.taken == [True, True, False]
