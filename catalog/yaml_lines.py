@@ -59,10 +59,10 @@ def load_with_lines(path: Path) -> LoadedYaml:
         mark = error.problem_mark or error.context_mark
         raise YamlSyntaxError(mark.line + 1 if mark else 1, str(error.problem or error)) from None
     except yaml.reader.ReaderError as error:
-        # A character YAML does not allow (a control character, say): the line it is on.
+        # A character YAML does not allow (a control character, say): the line it is on. Read
+        # from text, PyYAML (libyaml or not) gives the character as its code point.
         line = text.count("\n", 0, error.position) + 1
-        code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise YamlSyntaxError(line, f"character U+{code:04X} is not allowed in YAML; remove it") from None
+        raise YamlSyntaxError(line, f"character U+{error.character:04X} is not allowed in YAML; remove it") from None
     loaded = LoadedYaml(data)
     if root is not None:
         _record(root, (), loaded)

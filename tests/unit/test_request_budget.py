@@ -2,6 +2,7 @@
 
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -150,7 +151,11 @@ def test_every_try_of_a_request_draws_from_the_budget_as_what_it_is():
 
     budget = RecordingBudget()
     backend = CustomVoiceBackend(keys=[KEY])
-    unavailable = (503, {}, {"error": {"code": "ServiceUnavailable", "message": "busy"}})
+    unavailable: tuple[int, dict[str, str], dict[str, Any]] = (
+        503,
+        {},
+        {"error": {"code": "ServiceUnavailable", "message": "busy"}},
+    )
     with EmulatorServer(backend) as server:
         client = CustomVoiceClient(server.url, SubscriptionKeyAuth(KEY), backoff_factor=0, budget=budget)
         backend.inject_faults("PUT", r".*/projects/proj1", [unavailable])
