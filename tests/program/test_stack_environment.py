@@ -1,0 +1,245 @@
+"""The stack's environment read from its config (each mistake named by its config key), the SAS
+token joined to URLs the stack does not manage, and the deletion guard's refusal."""
+
+from collections.abc import Iterator
+
+import pulumi
+import pytest
+
+from catalog.deletion_guard import DeletionGuard, deletion_refusal
+from catalog.environment import Environment, speech_config_problems, with_sas_token
+from provider.errors import ConfigError
+from tests.program.recording import RecordingMonitor
+
+ENDPOINT = "http://127.0.0.1:8765"
+
+
+class Mocks(pulumi.runtime.Mocks):
+    """The stack's own last outputs hold `held` as their voices (None: no such output)."""
+
+    def __init__(self) -> None:
+        self.held: object = None
+        self.names: list[tuple[str, str]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        self.names.append((args.typ, args.name))
+        outputs = dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            outputs["outputs"] = {} if self.held is None else {"voices": self.held}
+        return [args.name, outputs]
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+@pytest.fixture
+def stack() -> Iterator[tuple[Mocks, RecordingMonitor]]:
+    stack_mocks = Mocks()
+    recording = RecordingMonitor(stack_mocks)
+    pulumi.runtime.set_mocks(
+        stack_mocks, project="personal-voice", stack="dev", preview=False, monitor=recording, organization="contoso"
+    )
+    yield stack_mocks, recording
+    pulumi.runtime.set_all_config({}, [])
+
+
+def configure(config: dict[str, str], secret: list[str] | None = None) -> None:
+    pulumi.runtime.set_all_config({f"personal-voice:{key}": value for key, value in config.items()}, secret)
+
+
+def environment_of(config: dict[str, str], environ: dict[str, str] | None = None) -> Environment:
+    configure(config)
+    return Environment.from_config(pulumi.Config(), environ or {})
+
+
+@pulumi.runtime.test
+def test_the_defaults_of_a_stack_that_sets_only_its_endpoint(stack):
+    environment = environment_of({"speechEndpoint": ENDPOINT})
+    assert (
+        environment.endpoint,
+        environment.api_version,
+        environment.sas_token,
+        environment.max_delete_share,
+        environment.deletes_allowed,
+        environment.base_model,
+        environment.protect_voices,
+    ) == (ENDPOINT, "2026-01-01", None, 0.5, False, "DragonLatestNeural", False)
+
+
+@pulumi.runtime.test
+def test_every_setting_a_stack_may_change(stack):
+    environment = environment_of(
+        {
+            "speechEndpoint": ENDPOINT,
+            "apiVersion": "2024-02-01-preview",
+            "baseModel": "PhoenixV2Neural",
+            "maxVoiceDeleteShare": "0.25",
+            "protectVoices": "true",
+        }
+    )
+    assert (
+        environment.api_version,
+        environment.base_model,
+        environment.max_delete_share,
+        environment.protect_voices,
+    ) == ("2024-02-01-preview", "PhoenixV2Neural", 0.25, True)
+
+
+@pytest.mark.parametrize(("value", "allowed"), [("1", True), ("yes", True), ("0", False), ("", False)])
+@pulumi.runtime.test
+def test_deletes_are_allowed_for_one_run_by_the_environment(stack, value, allowed):
+    environment = environment_of({"speechEndpoint": ENDPOINT}, {"PV_ALLOW_VOICE_DELETES": value})
+    assert environment.deletes_allowed is allowed
+
+
+@pulumi.runtime.test
+def test_the_real_environment_is_read_by_default(stack, monkeypatch):
+    monkeypatch.setenv("PV_ALLOW_VOICE_DELETES", "1")
+    configure({"speechEndpoint": ENDPOINT})
+    assert Environment.from_config(pulumi.Config()).deletes_allowed is True
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            {"speechEndpoint": "http://speech.example.com"},
+            "config speechEndpoint: must use https (plain http is allowed only for loopback addresses)",
+        ),
+        (
+            {"speechEndpoint": ENDPOINT, "apiVersion": "2020-01-01", "baseModel": "a b"},
+            (
+                "config apiVersion: '2020-01-01' is not one of 2023-12-01-preview, 2024-02-01-preview, 2026-01-01\n"
+                "config baseModel: 'a b' is not a base model name (letters and digits, e.g. DragonLatestNeural)"
+            ),
+        ),
+        ({"speechEndpoint": ENDPOINT, "maxVoiceDeleteShare": "2"}, "config maxVoiceDeleteShare: '2' must be at most 1"),
+        (
+            {"speechEndpoint": ENDPOINT, "maxVoiceDeleteShare": "-1"},
+            "config maxVoiceDeleteShare: '-1' must be at least 0",
+        ),
+        ({"speechEndpoint": ENDPOINT, "protectVoices": "maybe"}, "config protectVoices: 'maybe' must be true or false"),
+    ],
+)
+@pulumi.runtime.test
+def test_a_config_mistake_stops_the_program_naming_its_key(stack, config, message):
+    with pytest.raises(ConfigError) as caught:
+        environment_of(config)
+    assert str(caught.value) == message
+
+
+@pulumi.runtime.test
+def test_entra_id_needs_a_custom_subdomain_endpoint(stack):
+    regional = "https://westeurope.api.cognitive.microsoft.com"
+    with pytest.raises(
+        ConfigError, match="^config speechEndpoint: 'https://westeurope.api.*accepts only the Speech key$"
+    ):
+        environment_of({"speechEndpoint": regional, "authentication": "entra"})
+    assert environment_of({"speechEndpoint": regional}).endpoint == regional
+    custom = "https://contoso.cognitiveservices.azure.com"
+    assert environment_of({"speechEndpoint": custom, "authentication": "entra"}).endpoint == custom
+
+
+def test_with_entra_id_an_endpoint_that_is_no_url_at_all_is_still_named():
+    assert [str(p) for p in speech_config_problems("http://speech.example.com", "2026-01-01", None, "entra")] == [
+        "speechEndpoint: must use https (plain http is allowed only for loopback addresses)"
+    ]
+
+
+def test_speech_config_problems_name_each_key():
+    assert [str(p) for p in speech_config_problems("https://a.cognitiveservices.azure.com/x", None, None, "key")] == [
+        "speechEndpoint: must be the Speech resource's base URL, without a path (the client adds /customvoice)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("token", "url"), [("sv=1&sig=x", "https://a/c?sv=1&sig=x"), ("?sv=1&sig=x", "https://a/c?sv=1&sig=x")]
+)
+def test_a_sas_token_is_joined_with_one_question_mark(token, url):
+    assert with_sas_token("https://a/c", token) == url
+
+
+@pulumi.runtime.test
+def test_the_stacks_sas_token_reaches_urls_as_a_secret(stack):
+    configure({"speechEndpoint": ENDPOINT, "sasToken": "?sv=1&sig=abc"}, ["personal-voice:sasToken"])
+    environment = Environment.from_config(pulumi.Config(), {})
+    with_sas = environment.with_sas("https://a.blob.core.windows.net/c")
+    assert isinstance(with_sas, pulumi.Output)
+
+    def check(values):
+        url, secret = values
+        assert url == "https://a.blob.core.windows.net/c?sv=1&sig=abc"
+        assert secret is True
+
+    return pulumi.Output.all(with_sas, pulumi.Output.from_input(with_sas).is_secret()).apply(check)
+
+
+def test_without_a_sas_token_a_url_stays_as_it_is():
+    assert Environment(endpoint=ENDPOINT).with_sas("https://a/c") == "https://a/c"
+
+
+@pytest.mark.parametrize(
+    ("stack", "voice", "protected"),
+    [(False, None, False), (True, None, True), (True, False, False), (False, True, True)],
+)
+def test_a_voice_says_whether_it_is_protected_or_takes_the_stacks_default(stack, voice, protected):
+    assert Environment(endpoint=ENDPOINT, protect_voices=stack).protects(voice) is protected
+
+
+# -- the deletion guard ----------------------------------------------------------------------
+
+
+def test_a_refusal_above_the_share_names_the_share_and_the_voices():
+    refusal = deletion_refusal({"a", "b", "c", "d"}, {"d"}, Environment(endpoint=ENDPOINT, max_delete_share=0.4))
+    assert refusal == (
+        "this run would delete 3 of the stack's 4 voices (more than 40% of them): a, b, c. Their speakerProfileIds "
+        "would end for good. If that is meant, run it once with PV_ALLOW_VOICE_DELETES=1, or raise config "
+        "maxVoiceDeleteShare"
+    )
+
+
+def test_deleting_exactly_the_share_is_allowed_but_one_more_is_not():
+    environment = Environment(endpoint=ENDPOINT, max_delete_share=0.5)
+    held = {"a", "b", "c", "d", "e", "f"}
+    assert deletion_refusal(held, {"a", "b", "c"}, environment) is None
+    assert deletion_refusal(held, {"a", "b"}, environment) is not None
+    assert deletion_refusal({"a"}, set(), Environment(endpoint=ENDPOINT, max_delete_share=1.0)) is not None
+
+
+def test_new_voices_do_not_count_as_deletes():
+    environment = Environment(endpoint=ENDPOINT, max_delete_share=0.0)
+    assert deletion_refusal({"a"}, {"a", "b", "c"}, environment) is None
+
+
+@pulumi.runtime.test
+def test_the_guard_reads_the_stacks_own_last_outputs(stack):
+    stack_mocks = stack[0]
+    stack_mocks.held = {"a": {}, "b": {}}
+    guard = DeletionGuard("stacks/dev.yaml", iter(["a", "b"]), Environment(endpoint=ENDPOINT))
+
+    def check(_):
+        assert stack_mocks.names == [("pulumi:pulumi:StackReference", "contoso/personal-voice/dev")]
+
+    return guard.checked.apply(check)
+
+
+@pytest.mark.parametrize("held", [None, ["a", "b"], "a"])
+@pulumi.runtime.test
+def test_a_stack_without_voices_in_its_outputs_deletes_nothing(stack, held):
+    stack[0].held = held
+    guard = DeletionGuard("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT))
+    return guard.checked.apply(lambda value: None)
+
+
+def test_the_guard_stops_a_run_that_deletes_too_many(stack):
+    stack[0].held = {"a": {}, "b": {}, "c": {}}
+
+    @pulumi.runtime.test
+    def run() -> pulumi.Output[None]:
+        return DeletionGuard("stacks/dev.yaml", ["a"], Environment(endpoint=ENDPOINT)).checked
+
+    with pytest.raises(pulumi.RunError) as caught:
+        run()
+    assert str(caught.value).startswith(
+        "stacks/dev.yaml: voices: this run would delete 2 of the stack's 3 voices (more than 50% of them): b, c."
+    )
