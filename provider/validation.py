@@ -34,7 +34,7 @@ def check_id(field: str, value: object) -> list[Problem]:
         return [Problem(field, "is required")]
     if not isinstance(value, str):
         return [Problem(field, f"must be a string, got {type(value).__name__}")]
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         return [Problem(field, f"{value!r} is not a valid id ({ID_RULE})")]
     return []
 
@@ -43,7 +43,7 @@ def check_base_model(field: str, value: object) -> list[Problem]:
     """The form of a base model's name; whether the service has it is asked at create."""
     if value is None:
         return []
-    if not isinstance(value, str) or not BASE_MODEL_PATTERN.match(value):
+    if not isinstance(value, str) or not BASE_MODEL_PATTERN.fullmatch(value):
         return [Problem(field, f"{value!r} is not a base model name (letters and digits, e.g. {DEFAULT_BASE_MODEL})")]
     return []
 
@@ -147,7 +147,7 @@ def check_optional_text(field: str, value: object) -> list[Problem]:
 
 
 def check_locale(field: str, value: object) -> list[Problem]:
-    if isinstance(value, str) and value and not LOCALE.match(value):
+    if isinstance(value, str) and value and not LOCALE.fullmatch(value):
         return [Problem(field, f"{value!r} is not a locale such as 'en-US'")]
     return []
 

@@ -33,7 +33,7 @@ def test_a_sas_signature_is_never_in_redacted_text_raw_or_url_encoded(signature,
 
 @given(value=st.text(max_size=70))
 def test_the_id_rule_is_exactly_the_spec_pattern(value):
-    assert (check_id("id", value) == []) == bool(ID_PATTERN.match(value))
+    assert (check_id("id", value) == []) == bool(ID_PATTERN.fullmatch(value))
 
 
 @given(value=st.from_regex(ID_PATTERN, fullmatch=True))
