@@ -42,7 +42,7 @@ def service_client(account_url: str, credential: Credential) -> BlobServiceClien
 
 
 _CLIENT_OPTIONS: dict[str, Any] = {
-    # Waits of about 1, 3 and 5 s: for throttling and transient errors, not outages.
+    # Waits of about 3, 5 and 9 s (each within 1 s): for throttling and transient errors, not outages.
     "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1),
     "connection_timeout": CONNECT_TIMEOUT_SECONDS,
     "read_timeout": READ_TIMEOUT_SECONDS,
