@@ -49,9 +49,9 @@ def renewal_due(expires_on: Any, renew_within_days: Any, now: datetime) -> bool:
 
 
 def needs_new_token(olds: dict[str, Any], news: dict[str, Any], now: datetime) -> bool:
+    # An unknown new lifetime (at preview) never equals the old one: a new token.
     return (
-        is_unknown(news.get("lifetimeDays"))
-        or olds.get("lifetimeDays") != news.get("lifetimeDays")
+        olds.get("lifetimeDays") != news.get("lifetimeDays")
         or olds.get("permissions") != PERMISSIONS
         or renewal_due(olds.get("expiresOn"), news.get("renewWithinDays"), now)
     )
