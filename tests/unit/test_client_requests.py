@@ -17,7 +17,7 @@ from emulator import CustomVoiceBackend, EmulatorServer
 from provider.speech import transport
 from provider.speech.auth import SubscriptionKeyAuth
 from provider.speech.base_models import listed_base_models
-from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
+from provider.speech.client import PERSONAL_VOICE, PROJECT, CustomVoiceClient
 from provider.speech.errors import CustomVoiceApiError
 from provider.speech.polling import PollSettings, PollTimeout
 from provider.speech.transport import retry_policy
@@ -256,3 +256,62 @@ def test_a_create_not_done_in_time_names_the_resource(backend):
         with pytest.raises(PollTimeout) as raised:
             api.poller(PERSONAL_VOICE, "Voice1", created).result()
     assert str(raised.value).startswith("Personal voice 'Voice1' was still NotStarted after 0 s (createTimeoutSeconds)")
+
+
+def test_the_seed_forms_create_ends_older_listings_for_the_whole_collection(backend):
+    """Its path names no voice (the id is in the body): no listing from before it may answer."""
+    created: tuple[int, dict[str, str], dict[str, Any]] = (201, {}, {"id": "Voice1", "status": "NotStarted"})
+    backend.inject_faults("POST", r".*/personalvoices", [created])
+    with client() as api:
+        assert api.get_listed(PERSONAL_VOICE, "Other", max_age=60.0) is None
+        api.create_with_seed_form("Voice1", {"projectId": "proj", "consentId": "consent"})
+        api.get_listed(PERSONAL_VOICE, "Voice1", max_age=60.0)
+    assert [(r.method, r.path) for r in backend.requests] == [
+        ("GET", "/customvoice/personalvoices"),
+        ("GET", "/customvoice/personalvoices/Other"),
+        ("POST", "/customvoice/personalvoices"),
+        ("GET", "/customvoice/personalvoices"),  # a listing of its own, not the one before the create
+        ("GET", "/customvoice/personalvoices/Voice1"),  # which lacks it (the canned create made none)
+    ]
+
+
+UNAVAILABLE: tuple[int, dict[str, str], dict[str, Any]] = (
+    503,
+    {},
+    {"error": {"code": "ServiceUnavailable", "message": "down"}},
+)
+
+
+def test_a_failed_listing_says_what_it_listed_on_the_first_page_and_on_a_later_one():
+    second_page = f"{ENDPOINT}/customvoice/next-page-of-projects"
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, f"{ENDPOINT}/customvoice/personalvoices", status=503, json=UNAVAILABLE[2])
+        mock.add(responses.GET, f"{ENDPOINT}/customvoice/projects", json={"value": [], "nextLink": second_page})
+        mock.add(responses.GET, second_page, status=503, json=UNAVAILABLE[2])
+        with client(retries=0) as api:
+            with pytest.raises(CustomVoiceApiError) as first:
+                list(api.list(PERSONAL_VOICE))
+            with pytest.raises(CustomVoiceApiError) as later:
+                list(api.list(PROJECT))
+    assert first.value.describe().startswith("Listing personal voices failed: down (HTTP 503")
+    assert later.value.describe().startswith("Listing projects failed: down (HTTP 503")
+
+
+def test_a_page_without_value_lists_nothing_and_a_body_not_an_object_reads_as_empty():
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, f"{ENDPOINT}/customvoice/projects", json={})
+        mock.add(responses.GET, f"{ENDPOINT}/customvoice/projects/proj", json=["not", "an", "object"])
+        with client() as api:
+            assert list(api.list(PROJECT)) == []
+            assert api.get(PROJECT, "proj") == {}
+
+
+def test_a_read_of_its_own_does_not_end_the_use_of_a_listing(backend):
+    with client() as api:
+        assert api.get_listed(PROJECT, "proj", max_age=60.0) is not None
+        assert api.get(PROJECT, "proj") is not None
+        assert api.get_listed(PROJECT, "proj", max_age=60.0) is not None
+    assert [(r.method, r.path) for r in backend.requests] == [
+        ("GET", "/customvoice/projects"),
+        ("GET", "/customvoice/projects/proj"),
+    ]

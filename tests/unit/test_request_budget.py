@@ -167,3 +167,49 @@ def test_every_try_of_a_request_draws_from_the_budget_as_what_it_is():
         ("GET", "/customvoice/projects"),
     ]
     assert budget.taken == [True, True, False]
+
+
+class ReadDuringWait:
+    """A sleep for a budget on fake time: while a write waits, one read asks for a slot it may
+    not wait for; what the read got is recorded. `before_read`: a write taken first."""
+
+    def __init__(self, fake: FakeTime) -> None:
+        self.fake = fake
+        self.budget: RequestBudget | None = None
+        self.before_read: list[object] = []
+        self.outcomes: list[str] = []
+
+    def sleep(self, seconds: float) -> None:
+        assert self.budget is not None
+        assert len(self.outcomes) < 3, f"the write never got its slot: {self.outcomes}"
+        self.fake.now += seconds
+        if self.before_read:
+            self.before_read.pop()
+            self.budget.acquire(write=True)  # another write, which takes a slot first
+        try:
+            self.budget.acquire(self.fake.now + 0.01, write=False)
+            self.outcomes.append("read took the slot")
+        except WaitPastDeadline:
+            self.outcomes.append("read left it to the write")
+
+
+def test_an_acquire_that_does_not_say_is_a_write():
+    fake = FakeTime()
+    reads = ReadDuringWait(fake)
+    reads.budget = RequestBudget(1, 10.0, clock=fake.clock, sleep=reads.sleep)
+    reads.budget.acquire()
+    reads.budget.acquire()  # waits for the slot; a read asking meanwhile leaves it to this one
+    assert reads.outcomes == ["read left it to the write"]
+
+
+def test_reads_wait_while_any_of_several_writes_still_waits():
+    fake = FakeTime()
+    reads = ReadDuringWait(fake)
+    reads.budget = RequestBudget(2, 10.0, clock=fake.clock, sleep=reads.sleep)
+    reads.budget.acquire()
+    reads.budget.acquire()
+    reads.before_read = ["a second write"]
+    # The first write waits; when the window frees, a second write takes a slot; the read that
+    # then asks finds the other slot free, but the first write still waiting for it.
+    reads.budget.acquire()
+    assert reads.outcomes == ["read left it to the write"]
