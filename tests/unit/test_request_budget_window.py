@@ -2,19 +2,7 @@
 and a wait that ends exactly at the deadline is still taken."""
 
 from provider.speech.request_budget import RequestBudget
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
+from tests.unit.test_request_budget import FakeTime
 
 
 def test_a_slot_frees_only_after_the_arrival_margin():
