@@ -315,3 +315,31 @@ def test_a_read_of_its_own_does_not_end_the_use_of_a_listing(backend):
         ("GET", "/customvoice/projects"),
         ("GET", "/customvoice/projects/proj"),
     ]
+
+
+@pytest.mark.timeout(30)
+def test_a_post_that_got_no_answer_is_not_sent_again_but_a_put_is():
+    """A read timeout may come after the service acted: a POST create is never repeated blind
+    (a PUT names its resource, so repeating it is safe)."""
+
+    def connections_after(call: Any) -> int:
+        with socket.socket() as listening:
+            listening.bind(("127.0.0.1", 0))
+            listening.listen(16)
+            url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+            with client(url, retries=2, timeout=(1.0, 0.3)) as api, pytest.raises(CustomVoiceApiError):
+                call(api)
+            listening.settimeout(0.2)
+            accepted = []
+            try:
+                while True:
+                    accepted.append(listening.accept()[0])
+            except TimeoutError:
+                pass
+            for connection in accepted:
+                connection.close()
+            return len(accepted)
+
+    files = [("a.wav", b"RIFF")]
+    assert connections_after(lambda api: api.create_from_files(PERSONAL_VOICE, "Voice1", {}, files)) == 1
+    assert connections_after(lambda api: api.create(PERSONAL_VOICE, "Voice1", {})) == 3
