@@ -44,7 +44,7 @@ class SharedListing:
         asked = self._clock()
         while True:
             with self._lock:
-                fresh_from = max(asked - max_age, self._written.get(resource_id, asked - max_age))
+                fresh_from = max(asked - max_age, self._written.get(resource_id, float("-inf")))
                 listing = self._current
                 if listing is not None and listing.started >= fresh_from and listing.error is None:
                     starts = False

@@ -5,8 +5,9 @@ under the resource's quota (S0: 50 requests in any 10 seconds) instead of bounci
 A sliding window over the requests sent, as the service counts them, with a small margin for
 the time a request takes to arrive. Writes go first: while a write waits for a slot, reads
 wait too. A write starts work in the service (a create's provisioning runs from it); a read
-only looks, and one listing serves every read waiting, however late. A 429 that still comes (another client of the same
-resource) is retried after its Retry-After by the transport, within the operation's deadline.
+only looks, and one listing serves every read waiting, however late. A 429 that still comes
+(another client of the same resource) is retried after its Retry-After by the transport,
+within the operation's deadline.
 """
 
 import threading
