@@ -57,6 +57,7 @@ PIPELINE_PATHS = (
     "scripts/setup",
     "scripts/common.sh",
     "scripts/install-pulumi-cli",
+    "scripts/cli_version.py",
     "scripts/pulumi-language-python/",
     "scripts/install-azurite",
 )

@@ -1,6 +1,7 @@
-"""The pulumi CLI the user has is used: a pulumi on PATH at the pinned version, with its language
-host and exec shim beside it (as Pulumi's install puts them), is what setup prints, with nothing
-built; one at another version is not used, and the project's own build is, as before."""
+"""The pulumi CLI the user has is used: a pulumi on PATH at or above the pinned SDK's version (of
+its major version), with its language host and exec shim beside it (as Pulumi's install puts
+them), is what setup prints, with nothing built and one line saying so; an older one, or one of
+another major version, is not used, and the project's own build is, as before."""
 
 import os
 import subprocess
@@ -64,7 +65,9 @@ def test_a_pulumi_on_path_at_the_pinned_version_is_used_and_nothing_is_built(pul
     empty_cache = tmp_path / "cache"
     result = run("install-pulumi-cli", path_with_first(installed), PV_CACHE_DIR=str(empty_cache))
     assert printed_bin(result) == installed.resolve()
-    assert result.stderr == ""
+    assert result.stderr.splitlines() == [
+        f"install-pulumi-cli: using {installed}/pulumi ({PINNED}; this project's SDK needs {PINNED} or later)"
+    ]
     assert not empty_cache.exists()
     reported = subprocess.run(
         [str(installed / "pulumi"), "version"], check=True, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT
@@ -77,13 +80,30 @@ def test_setup_prints_the_folder_of_the_pulumi_on_path(pulumi_bin: str, tmp_path
     assert printed_bin(run("setup", path_with_first(installed))) == installed.resolve()
 
 
-def test_a_pulumi_at_another_version_is_not_used_and_says_why(pulumi_bin: str, tmp_path: Path):
+def test_an_older_pulumi_is_not_used_and_says_why(pulumi_bin: str, tmp_path: Path):
     other = another_version(tmp_path / "other", "v3.250.0")
     result = run("setup", path_with_first(other))
     assert printed_bin(result) == Path(pulumi_bin)
+    why = f"it reports 'v3.250.0', and this project's SDK needs {PINNED} or later"
+    assert result.stderr.splitlines() == [f"install-pulumi-cli: not using {other}/pulumi: {why}"]
+
+
+def test_a_newer_pulumi_of_the_same_major_version_is_used_and_nothing_is_built(tmp_path: Path):
+    newer = another_version(tmp_path / "newer", "v3.274.1")
+    empty_cache = tmp_path / "cache"
+    result = run("install-pulumi-cli", path_with_first(newer), PV_CACHE_DIR=str(empty_cache))
+    assert printed_bin(result) == newer.resolve()
     assert result.stderr.splitlines() == [
-        f"install-pulumi-cli: not using {other}/pulumi: it reports 'v3.250.0', and this project's SDK needs {PINNED}"
+        f"install-pulumi-cli: using {newer}/pulumi (v3.274.1; this project's SDK needs {PINNED} or later)"
     ]
+    assert not empty_cache.exists()
+
+
+def test_a_pulumi_of_the_next_major_version_is_not_used(pulumi_bin: str, tmp_path: Path):
+    other = another_version(tmp_path / "next", "v4.0.0")
+    result = run("install-pulumi-cli", path_with_first(other))
+    assert printed_bin(result) == Path(pulumi_bin)
+    assert "it reports 'v4.0.0', of another major version" in result.stderr
 
 
 def test_a_pulumi_without_its_language_host_is_not_used(pulumi_bin: str, tmp_path: Path):
