@@ -13,9 +13,10 @@ from typing import Any
 
 import pulumi
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from pulumi.dynamic import CreateResult, ReadResult, Resource
+from pulumi.dynamic import CreateResult, ReadResult
 
 from provider.diffing import DiffRules
+from provider.resource import Resource
 from provider.storage.base import StorageResourceProvider
 from provider.storage.client import error_code, storage_errors
 from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url

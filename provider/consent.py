@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from provider.diffing import DiffRules
 from provider.hashing import file_sha256
 from provider.inputs import base_url, is_unknown
 from provider.prompt_files import read_verified
+from provider.resource import Resource
 from provider.speech.base import CustomVoiceResourceProvider
 from provider.speech.client import API_VERSIONS, CONSENT, DEFAULT_API_VERSION, CreateAnswer, CustomVoiceClient
 from provider.validation import (

@@ -22,10 +22,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from provider.diffing import DiffRules
 from provider.inputs import is_unknown
+from provider.resource import Resource
 from provider.storage.base import StorageResourceProvider
 from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url, whole_number
 from provider.storage.sas import PERMISSIONS, read_list_sas

@@ -10,12 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource, UpdateResult
+from pulumi.dynamic import UpdateResult
 
 from provider.diffing import DiffRules
 from provider.inputs import base_url
 from provider.prompt_files import PromptFile, read_verified
 from provider.redaction import register_sas
+from provider.resource import Resource
 from provider.speech.base import CustomVoiceResourceProvider
 from provider.speech.base_models import check_base_model_listed
 from provider.speech.client import DEFAULT_API_VERSION, PERSONAL_VOICE, CreateAnswer, CustomVoiceClient

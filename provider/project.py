@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from provider.diffing import DiffRules
 from provider.errors import Refused
+from provider.resource import Resource
 from provider.speech.base import CustomVoiceResourceProvider
 from provider.speech.client import (
     API_VERSIONS,

@@ -21,12 +21,13 @@ from typing import Any
 import pulumi
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import ContainerClient, ContentSettings
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from provider.diffing import DiffRules
 from provider.errors import Refused
 from provider.inputs import judged
 from provider.prompt_files import PromptFile, any_unknown, check_prompt_files, content_sha256, read_verified
+from provider.resource import Resource
 from provider.storage.base import StorageResourceProvider
 from provider.storage.client import storage_errors
 from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url
