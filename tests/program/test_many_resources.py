@@ -27,6 +27,7 @@ from tests.program.recording import RecordingMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = 3000
+PROTECTED = pulumi.ResourceOptions(protect=True)
 ENDPOINT = "http://127.0.0.1:8765"
 ACCOUNT_URL = "http://127.0.0.1:10000/devstoreaccount1"
 PROVIDERS: dict[str, type[ResourceProvider]] = {
@@ -56,7 +57,7 @@ def monitor() -> Any:
 
 
 def declarations(prompt: PromptFile) -> list[Callable[[str], pulumi.CustomResource]]:
-    """One way to declare each of the six resources, by name."""
+    """One way to declare each of the six resources, by name, its options given by keyword."""
     return [
         lambda name: PersonalVoice(
             name,
@@ -66,8 +67,9 @@ def declarations(prompt: PromptFile) -> list[Callable[[str], pulumi.CustomResour
                 consent_id="consent",
                 audios=AudiosArgs(container_url=f"{ACCOUNT_URL}/voices", extensions=[".wav"], prefix=f"{name}/"),
             ),
+            opts=PROTECTED,
         ),
-        lambda name: Project(name, ProjectArgs(endpoint=ENDPOINT)),
+        lambda name: Project(name, ProjectArgs(endpoint=ENDPOINT), opts=PROTECTED),
         lambda name: Consent(
             name,
             ConsentArgs(
@@ -78,12 +80,17 @@ def declarations(prompt: PromptFile) -> list[Callable[[str], pulumi.CustomResour
                 locale="en-US",
                 audio_url=f"{ACCOUNT_URL}/consents/{name}.wav",
             ),
+            opts=PROTECTED,
         ),
-        lambda name: BlobContainer(name, BlobContainerArgs(account_url=ACCOUNT_URL, container_name=name)),
+        lambda name: BlobContainer(
+            name, BlobContainerArgs(account_url=ACCOUNT_URL, container_name=name), opts=PROTECTED
+        ),
         lambda name: PromptAudio(
-            name, PromptAudioArgs(account_url=ACCOUNT_URL, container_name="voices", files=[prompt], prefix=f"{name}/")
+            name,
+            PromptAudioArgs(account_url=ACCOUNT_URL, container_name="voices", files=[prompt], prefix=f"{name}/"),
+            opts=PROTECTED,
         ),
-        lambda name: ContainerSas(name, ContainerSasArgs(account_url=ACCOUNT_URL, container_name=name)),
+        lambda name: ContainerSas(name, ContainerSasArgs(account_url=ACCOUNT_URL, container_name=name), opts=PROTECTED),
     ]
 
 
@@ -131,6 +138,7 @@ def test_three_thousand_resources_register_each_with_the_sdks_own_provider_pickl
             assert rpc.unwrap_rpc_secret(inputs["__provider"]) == expected[request.type], request.name
             # Where the engine says it was declared: the resource's own module, as before.
             own_module = PROVIDERS[request.type].__module__.replace(".", "/")
+            assert request.protect, request.name
             assert request.sourcePosition.uri.endswith(f"/{own_module}.py"), request.sourcePosition
 
     return pulumi.Output.all(*(resource.urn for resource in resources)).apply(check)
