@@ -14,21 +14,26 @@ from typing import Any
 
 import yaml
 
+from emulator.arm.service import SOFT_DELETE_SECONDS, AccountsService, Endpoints
 from emulator.backend import CustomVoiceBackend
 from emulator.errors import ErrorResponse
-from emulator.identity import TOKEN_PATH
+from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from emulator.models import DEFAULT_BASE_MODELS
 from emulator.prompt_audio_inspector import PromptAudioInspector
 from emulator.quota import S0_QUOTA, Quota
 from emulator.server import EmulatorServer
+from emulator.tls import LoopbackCertificate
 
 KEYS_ENVIRONMENT_VARIABLE = "CUSTOM_VOICE_EMULATOR_KEYS"
 DEFAULT_KEY = "emulator-key"
+DEFAULT_ARM_PORT = 8766
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.arm and args.arm_ca_file is None:
+        parser.error("--arm needs --arm-ca-file: the certificate clients must trust is written there")
     backend = CustomVoiceBackend(
         keys=_keys(args.key, os.environ),
         provisioning_seconds=args.provisioning_seconds,
@@ -42,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             backend.seed(**_seed_lists(args.seed))
         except (OSError, TypeError, yaml.YAMLError, ErrorResponse) as error:
             parser.error(f"--seed {args.seed}: {error}")
-    identity_header = backend.enable_entra() if args.entra or args.identity_header_file else None
+    roles = (SPEECH_CONTRIBUTOR, COGNITIVE_SERVICES_CONTRIBUTOR) if args.arm else (SPEECH_CONTRIBUTOR,)
+    wants_entra = args.entra or args.identity_header_file or args.arm
+    identity_header = backend.enable_entra(roles=roles) if wants_entra else None
     stop_requested = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop_requested.set())
@@ -50,8 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = EmulatorServer(backend, host=args.host, port=args.port).start()
     except (ValueError, OSError) as error:
         parser.error(f"cannot listen on {args.host}:{args.port}: {error}")
+    arm_server = _start_arm(parser, args, backend, server.url) if args.arm else None
     try:
         print(f"emulator listening on {server.url}", flush=True)
+        if arm_server is not None:
+            print(f"ARM listening on {arm_server.url} (trust {args.arm_ca_file})", flush=True)
+            if args.arm_port_file is not None:
+                _write_atomically(args.arm_port_file, f"{arm_server.port}\n")
         if identity_header is not None:
             _announce_identity_endpoint(server.url, identity_header, args.identity_header_file)
         if args.port_file is not None:
@@ -59,10 +71,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop_requested.wait()
     finally:
         server.stop()
-        for written in (args.port_file, args.identity_header_file):
+        if arm_server is not None:
+            arm_server.stop()
+        for written in (args.port_file, args.identity_header_file, args.arm_ca_file, args.arm_port_file):
             if written is not None:
                 written.unlink(missing_ok=True)
     return 0
+
+
+def _start_arm(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, backend: CustomVoiceBackend, custom_voice_url: str
+) -> EmulatorServer:
+    """The ARM front over HTTPS, its accounts' endpoint the Custom Voice API at `custom_voice_url`."""
+    accounts = AccountsService(
+        Endpoints.single(custom_voice_url),
+        provisioning_seconds=args.account_provisioning_seconds,
+        soft_delete_seconds=args.soft_delete_seconds,
+    )
+    backend.accept_keys_from(accounts.is_current_key)
+    certificate = LoopbackCertificate(args.host)
+    _write_atomically(args.arm_ca_file, certificate.pem.decode())
+    try:
+        return EmulatorServer(
+            backend, host=args.host, port=args.arm_port, accounts=accounts, tls=certificate.server_context()
+        ).start()
+    except OSError as error:
+        parser.error(f"cannot listen on {args.host}:{args.arm_port}: {error}")
 
 
 def _quota(text: str) -> Quota:
@@ -133,6 +167,37 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="implies --entra: write IDENTITY_HEADER's value to this file (mode 0600, removed on exit) "
         "instead of printing it",
+    )
+    arm = parser.add_argument_group("Azure Resource Manager (Microsoft.CognitiveServices accounts)")
+    arm.add_argument(
+        "--arm",
+        action="store_true",
+        help="also serve ARM's accounts API over HTTPS on --arm-port, with a certificate made at start for "
+        "--host; implies --entra, and the managed identity is also a Cognitive Services Contributor",
+    )
+    arm.add_argument(
+        "--arm-port", type=int, default=DEFAULT_ARM_PORT, help=f"port of the ARM front (default {DEFAULT_ARM_PORT})"
+    )
+    arm.add_argument(
+        "--arm-ca-file",
+        type=Path,
+        help="with --arm: write the certificate to trust (PEM; REQUESTS_CA_BUNDLE or connection_verify) to this "
+        "file (removed on exit)",
+    )
+    arm.add_argument(
+        "--arm-port-file", type=Path, help="file to write the ARM front's port to once ready (removed on exit)"
+    )
+    arm.add_argument(
+        "--account-provisioning-seconds",
+        type=float,
+        default=0.0,
+        help="time an account takes from Creating to Succeeded (default 0)",
+    )
+    arm.add_argument(
+        "--soft-delete-seconds",
+        type=float,
+        default=SOFT_DELETE_SECONDS,
+        help="how long a deleted account stays in deletedAccounts before it is purged (default 48 hours)",
     )
     return parser
 

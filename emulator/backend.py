@@ -51,11 +51,27 @@ class CustomVoiceBackend(CustomVoiceService):
         self.request_window = RequestWindow(quota, clock)
         self._requests: list[RecordedRequest] = []
         self._entra: EntraTenant | None = None
+        self._key_sources: list[Callable[[str], bool]] = []
 
     # Authentication, request log and faults (used by the HTTP fronts)
 
     def is_authorized(self, key: str | None) -> bool:
-        return key is not None and key in self._keys
+        if key is None:
+            return False
+        with self._lock:
+            sources = list(self._key_sources)
+        return key in self._keys or any(is_current_key(key) for is_current_key in sources)
+
+    def accept_keys_from(self, is_current_key: Callable[[str], bool]) -> None:
+        """Also take every key `is_current_key` accepts at the time of the request (the keys
+        `emulator.arm` gives its accounts: a regenerated key stops working at once)."""
+        with self._lock:
+            self._key_sources.append(is_current_key)
+
+    def authorize_management(self, method: str, scope: str, authorization: str | None) -> None:
+        """Raise ARM's 401 or 403 unless the Authorization header may do `method` on `scope`
+        through Azure Resource Manager (see `emulator.identity`)."""
+        self._require_entra().authorize_management(method, scope, authorization)
 
     @property
     def accepts_bearer_tokens(self) -> bool:

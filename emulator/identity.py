@@ -1,5 +1,6 @@
 """Microsoft Entra ID, emulated: access tokens for the Speech resource (and for Azure Storage,
-which a local Azurite checks), and the managed identity endpoint that hands them out.
+which a local Azurite checks, and for Azure Resource Manager, which `emulator.arm` checks), and
+the managed identity endpoint that hands them out.
 
 Tokens are JWTs signed with HS256 and a random secret of one `EntraTenant`, so only that tenant
 can tell a good one. Claims: `aud` (https://cognitiveservices.azure.com), `iss`
@@ -25,10 +26,16 @@ set: `GET {IDENTITY_ENDPOINT}?api-version=2019-08-01&resource={resource}[&client
 the header `X-IDENTITY-HEADER: {IDENTITY_HEADER}`, answered with `access_token`, `expires_on`
 (epoch seconds, a string), `resource`, `token_type` and `client_id`; errors are App Service's
 `{"statusCode", "message"}`. Without `client_id` the token is the system-assigned identity's.
-The resource may be the Speech resource's audience or Azure Storage's
-(https://storage.azure.com): a storage token is for Azurite run with `--oauth basic`, which
-checks its audience, issuer and times but neither signature nor roles; the Speech resource
-refuses it (wrong audience).
+The resource may be the Speech resource's audience, Azure Storage's
+(https://storage.azure.com) or Azure Resource Manager's (https://management.azure.com): a
+storage token is for Azurite run with `--oauth basic`, which checks its audience, issuer and
+times but neither signature nor roles; the Speech resource refuses it (wrong audience), and
+so does ARM. ARM's checks (`EntraTenant.authorize_management`) are ARM's own: 401 with ARM's
+codes (`AuthenticationFailed` without a bearer token, `InvalidAuthenticationTokenAudience`
+for another audience, `ExpiredAuthenticationToken`, `InvalidAuthenticationToken`), then 403
+`AuthorizationFailed` unless `roles` holds "Cognitive Services Contributor" (anything), or
+"Reader" and the request only reads. The roles stand in for Azure RBAC role assignments on
+the account's scope, which a real token does not carry.
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ SPEECH_CONTRIBUTOR = "Cognitive Services Speech Contributor"
 SPEECH_USER = "Cognitive Services Speech User"
 AUDIENCE = "https://cognitiveservices.azure.com"
 STORAGE_AUDIENCE = "https://storage.azure.com"
+MANAGEMENT_AUDIENCE = "https://management.azure.com"
+COGNITIVE_SERVICES_CONTRIBUTOR = "Cognitive Services Contributor"
+READER = "Reader"
+_ISSUED_AUDIENCES = (AUDIENCE, STORAGE_AUDIENCE, MANAGEMENT_AUDIENCE)
 TOKEN_PATH = "/_emulator/identity/token"
 MANAGED_IDENTITY_API_VERSION = "2019-08-01"
 TOKEN_LIFETIME_SECONDS = 3600
@@ -123,8 +134,7 @@ class EntraTenant:
                 "https://{name}.cognitiveservices.azure.com; the regional endpoint accepts keys only."
             )
         claims = self._verify(token.strip())
-        roles = claims.get("roles")
-        roles = roles if isinstance(roles, list) else []
+        roles = _roles(claims)
         if SPEECH_CONTRIBUTOR in roles or (SPEECH_USER in roles and method.upper() not in WRITE_METHODS):
             return
         principal = claims["oid"]
@@ -145,9 +155,9 @@ class EntraTenant:
             return identity_error(400, f"The api-version must be {MANAGED_IDENTITY_API_VERSION}.")
         resource = query.get("resource", "")
         audience = resource.rstrip("/")
-        if audience not in (AUDIENCE, STORAGE_AUDIENCE):
+        if audience not in _ISSUED_AUDIENCES:
             return identity_error(
-                400, f"This emulator issues tokens for the resources {AUDIENCE} and {STORAGE_AUDIENCE} only."
+                400, f"This emulator issues tokens for the resources {', '.join(_ISSUED_AUDIENCES)} only."
             )
         if any(name in query for name in _OTHER_IDENTITY_SELECTORS):
             return identity_error(400, "Only client_id selects a user-assigned identity in this emulator.")
@@ -163,22 +173,65 @@ class EntraTenant:
             "client_id": identity.client_id,
         }
 
+    def authorize_management(self, method: str, scope: str, authorization: str | None) -> None:
+        """Raise ARM's 401 or 403 (see the module docstring) unless `authorization` may do
+        `method` on the resource `scope` (an ARM id or path)."""
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ErrorResponse(
+                401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."
+            )
+        try:
+            # ARM takes its audience with or without the trailing slash.
+            claims = self._decode(token.strip(), [MANAGEMENT_AUDIENCE, f"{MANAGEMENT_AUDIENCE}/"])
+        except jwt.InvalidAudienceError:
+            raise ErrorResponse(
+                401,
+                "InvalidAuthenticationTokenAudience",
+                f"The access token has been obtained for wrong audience or resource. It should exactly match "
+                f"one of the allowed audiences '{MANAGEMENT_AUDIENCE}', '{MANAGEMENT_AUDIENCE}/'.",
+            ) from None
+        except jwt.ExpiredSignatureError:
+            raise ErrorResponse(
+                401, "ExpiredAuthenticationToken", "The access token expiry UTC time has passed."
+            ) from None
+        except jwt.InvalidTokenError:
+            raise ErrorResponse(401, "InvalidAuthenticationToken", "The access token is invalid.") from None
+        roles = _roles(claims)
+        if COGNITIVE_SERVICES_CONTRIBUTOR in roles or (READER in roles and method.upper() not in WRITE_METHODS):
+            return
+        raise ErrorResponse(
+            403,
+            "AuthorizationFailed",
+            f"The client '{claims['oid']}' with object id '{claims['oid']}' does not have authorization to perform "
+            f"{method.upper()} over scope '{scope}' or the scope is invalid; it needs the role "
+            f"'{COGNITIVE_SERVICES_CONTRIBUTOR}' ('{READER}' reads only).",
+        )
+
     def _verify(self, token: str) -> dict[str, Any]:
         try:
-            return jwt.decode(
-                token,
-                self._signing_key,
-                algorithms=[_ALGORITHM],
-                audience=AUDIENCE,
-                issuer=self.issuer,
-                options={"require": list(_REQUIRED_CLAIMS)},
-            )
+            return self._decode(token, [AUDIENCE])
         except jwt.InvalidTokenError as error:
             raise _unauthorized(_rejection(error)) from None
+
+    def _decode(self, token: str, audiences: list[str]) -> dict[str, Any]:
+        return jwt.decode(
+            token,
+            self._signing_key,
+            algorithms=[_ALGORITHM],
+            audience=audiences,
+            issuer=self.issuer,
+            options={"require": list(_REQUIRED_CLAIMS)},
+        )
 
 
 def identity_error(status: int, message: str) -> TokenReply:
     return status, {"statusCode": status, "message": message}
+
+
+def _roles(claims: Mapping[str, Any]) -> list[str]:
+    roles = claims.get("roles")
+    return roles if isinstance(roles, list) else []
 
 
 def _unauthorized(message: str) -> ErrorResponse:

@@ -22,7 +22,7 @@ from emulator.routes import RawResponse, dispatch
 DEFAULT_ENDPOINT = "https://eastus.api.cognitive.microsoft.com"
 # The only URLs the backend's audio inspector contacts (emulator.prompt_audio_inspector).
 _LOOPBACK_URL = re.compile(r"https?://(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:[/?]|$)", re.IGNORECASE)
-_METHODS = (responses.GET, responses.PUT, responses.POST, responses.PATCH, responses.DELETE, responses.HEAD)
+METHODS = (responses.GET, responses.PUT, responses.POST, responses.PATCH, responses.DELETE, responses.HEAD)
 
 
 @contextmanager
@@ -36,17 +36,22 @@ def mock_custom_voice(
     and as a decorator, `@mock_custom_voice()`, which gives each call a fresh backend unless
     one is passed."""
     active = backend if backend is not None else CustomVoiceBackend()
-    url_pattern = re.compile(
-        re.escape(endpoint.rstrip("/"))
-        + r"/(?:customvoice|_emulator|cognitiveservices/v1|tts/cognitiveservices/v1)(?:[/?]|$)"
-    )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in _METHODS:
-            mock.add_callback(method, url_pattern, callback=partial(_respond, active), content_type=None)
-        if active.inspects_audio:
-            # The prompt audio is read from a real local storage emulator (Azurite).
-            mock.add_passthru(_LOOPBACK_URL)
+        route_custom_voice(mock, re.escape(endpoint.rstrip("/")), active)
         yield active
+
+
+def route_custom_voice(mock: responses.RequestsMock, endpoint_pattern: str, backend: CustomVoiceBackend) -> None:
+    """Send the Custom Voice API's, TTS's and `/_emulator`'s paths under the endpoints that the
+    regex `endpoint_pattern` matches (scheme://host[:port]) to `backend`, on `mock`."""
+    url_pattern = re.compile(
+        endpoint_pattern + r"/(?:customvoice|_emulator|cognitiveservices/v1|tts/cognitiveservices/v1)(?:[/?]|$)"
+    )
+    for method in METHODS:
+        mock.add_callback(method, url_pattern, callback=partial(_respond, backend), content_type=None)
+    if backend.inspects_audio:
+        # The prompt audio is read from a real local storage emulator (Azurite).
+        mock.add_passthru(_LOOPBACK_URL)
 
 
 def _respond(backend: CustomVoiceBackend, request: PreparedRequest) -> RawResponse:

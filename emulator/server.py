@@ -1,16 +1,20 @@
-"""The real HTTP front: a threaded loopback server in front of a `CustomVoiceBackend`."""
+"""The real HTTP front: a threaded loopback server in front of a `CustomVoiceBackend` (and, given
+an `AccountsService`, of the ARM front too), over HTTPS when given a TLS context."""
 
 from __future__ import annotations
 
 import ipaddress
 import logging
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
 
+from emulator.arm.routes import dispatch_arm, is_arm_path
+from emulator.arm.service import AccountsService
 from emulator.backend import CustomVoiceBackend
 from emulator.errors import ErrorResponse
 from emulator.routes import dispatch, render_error
@@ -21,10 +25,21 @@ _SHUTDOWN_POLL_SECONDS = 0.05  # how soon serve_forever notices stop(); http.ser
 
 
 class EmulatorServer:
-    """Serves `backend` on http://host:port (port 0 picks a free one) from a background thread."""
+    """Serves `backend` on http://host:port (port 0 picks a free one) from a background thread;
+    with `accounts`, ARM's `/subscriptions/...` paths are that service's; with `tls`, it serves
+    https://host:port instead."""
 
-    def __init__(self, backend: CustomVoiceBackend, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        backend: CustomVoiceBackend,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        accounts: AccountsService | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.backend = backend
+        self.accounts = accounts
+        self._tls = tls
         self.host = host
         self._family = _loopback_family(host)
         self._requested_port = port
@@ -40,12 +55,18 @@ class EmulatorServer:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if self._family == socket.AF_INET6 else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self._tls else 'http'}://{host}:{self.port}"
 
     def start(self) -> Self:
         if self._httpd is not None:
             raise RuntimeError("the emulator server is already started")
-        self._httpd = _BackendHTTPServer((self.host, self._requested_port), self.backend, self._family)
+        self._httpd = _BackendHTTPServer((self.host, self._requested_port), self.backend, self._family, self.accounts)
+        if self._tls is not None:
+            # The handshake happens in the request's thread, on first read, not in the accepting one.
+            self._httpd.socket = self._tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
+            self._httpd.scheme = "https"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(_SHUTDOWN_POLL_SECONDS,), name="custom-voice-emulator", daemon=True
         )
@@ -86,9 +107,17 @@ def _loopback_family(host: str) -> socket.AddressFamily:
 class _BackendHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], backend: CustomVoiceBackend, family: socket.AddressFamily) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        backend: CustomVoiceBackend,
+        family: socket.AddressFamily,
+        accounts: AccountsService | None,
+    ) -> None:
         self.address_family = family
         self.backend = backend
+        self.accounts = accounts
+        self.scheme = "http"
         super().__init__(address, _RequestHandler)
 
 
@@ -99,10 +128,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         host = self.headers.get("Host") or f"{self.server.server_name}:{self.server.server_port}"
+        url = f"{self.server.scheme}://{host}{self.path}"
         try:
-            status, headers, payload = dispatch(
-                self.server.backend, self.command, f"http://{host}{self.path}", dict(self.headers.items()), body
-            )
+            if self.server.accounts is not None and is_arm_path(self.path):
+                status, headers, payload = dispatch_arm(
+                    self.server.accounts, self.server.backend, self.command, url, dict(self.headers.items()), body
+                )
+            else:
+                status, headers, payload = dispatch(
+                    self.server.backend, self.command, url, dict(self.headers.items()), body
+                )
         except Exception:
             logger.exception("emulator failed on %s %s", self.command, urlsplit(self.path).path)
             status, headers, payload = render_error(
