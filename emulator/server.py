@@ -7,10 +7,11 @@ import ipaddress
 import logging
 import socket
 import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from emulator.arm.routes import dispatch_arm, is_arm_path
@@ -119,6 +120,14 @@ class _BackendHTTPServer(ThreadingHTTPServer):
         self.accounts = accounts
         self.scheme = "http"
         super().__init__(address, _RequestHandler)
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        """A client that refuses the TLS handshake (it does not trust the certificate) is its own
+        business: logged, not printed to stderr as a failure of the emulator."""
+        if isinstance(sys.exc_info()[1], ssl.SSLError | ConnectionError):
+            logger.debug("a TLS client from %s went away: %s", client_address, sys.exc_info()[1])
+            return
+        super().handle_error(request, client_address)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

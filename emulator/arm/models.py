@@ -14,7 +14,7 @@ ACCOUNT_TYPE = f"{PROVIDER}/accounts"
 CREATING = "Creating"
 SUCCEEDED = "Succeeded"
 CANCELED = "Canceled"
-KEY_NAMES = {"Key1": "key1", "Key2": "key2"}  # RegenerateKeyParameters.keyName -> ApiKeys field
+KEY_NAMES = {"key1": "key1", "key2": "key2"}  # RegenerateKeyParameters.keyName, lower-cased -> ApiKeys field
 ENABLED, DISABLED = "Enabled", "Disabled"  # PublicNetworkAccess
 
 Stamp = Callable[[float], str]

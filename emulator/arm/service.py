@@ -32,7 +32,7 @@ The spec's own answers
   with the PUT's tags, publicNetworkAccess and disableLocalAuth, through the same 201 and
   provisioning as a create.
 - Accounts_ListKeys: 200 `{"key1", "key2"}`; Accounts_RegenerateKey (`{"keyName": "Key1" |
-  "Key2"}`): 200 with both keys, the named one new. The account's endpoint (its Custom Voice
+  "Key2"}`, in any letter case, as the SDK's KeyName enum): 200 with both keys, the named one new. The account's endpoint (its Custom Voice
   API and TTS) takes exactly the current keys: a regenerated key is refused at once, as are
   the keys of an account with disableLocalAuth, of a soft-deleted one, and of one still
   Creating.
@@ -252,11 +252,12 @@ class AccountsService:
 
     def regenerate_key(self, key: AccountKey, body: Mapping[str, Any]) -> dict[str, str]:
         key_name = body.get("keyName")
-        if key_name not in KEY_NAMES:
-            raise _bad_request(f"keyName must be one of {', '.join(KEY_NAMES)}.")
+        field = KEY_NAMES.get(key_name.lower()) if isinstance(key_name, str) else None
+        if field is None:
+            raise _bad_request("keyName must be Key1 or Key2.")
         with self._lock:
             account = self._account(key)
-            account.api_keys[KEY_NAMES[key_name]] = new_key()
+            account.api_keys[field] = new_key()
             return dict(account.api_keys)
 
     def is_current_key(self, api_key: str) -> bool:
