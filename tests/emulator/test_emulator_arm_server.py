@@ -66,7 +66,8 @@ def client_of(running: Running, credential: object | None = None) -> CognitiveSe
     )
 
 
-def custom_voice_status(endpoint: str, key: str) -> int:
+def custom_voice_status(endpoint: str | None, key: str | None) -> int:
+    assert endpoint is not None and key is not None
     response = requests.get(
         f"{endpoint}customvoice/projects",
         params={"api-version": "2026-01-01"},
@@ -76,21 +77,26 @@ def custom_voice_status(endpoint: str, key: str) -> int:
     return response.status_code
 
 
+def properties(account: Account) -> AccountProperties:
+    assert account.properties is not None
+    return account.properties
+
+
 def test_an_accounts_whole_life_through_the_official_client_over_tls(running):
     client = client_of(running)
 
     poller = client.accounts.begin_create(GROUP, "voices", speech_account())
     assert poller.status() != "Succeeded"  # 201 Creating: the poller has to wait for it
     account = poller.result()
-    assert account.properties.provisioning_state == "Succeeded"
-    endpoint = account.properties.endpoint
+    assert properties(account).provisioning_state == "Succeeded"
+    endpoint = properties(account).endpoint
     assert endpoint == f"{running.custom_voice_url}/"
-    assert client.accounts.get(GROUP, "voices").properties.custom_sub_domain_name == "contoso-voices"
+    assert properties(client.accounts.get(GROUP, "voices")).custom_sub_domain_name == "contoso-voices"
 
     updated = client.accounts.begin_update(
         GROUP, "voices", Account(tags={"env": "prod"}, properties=AccountProperties(public_network_access="Disabled"))
     ).result()
-    assert (updated.tags, updated.properties.public_network_access) == ({"env": "prod"}, "Disabled")
+    assert (updated.tags, properties(updated).public_network_access) == ({"env": "prod"}, "Disabled")
 
     keys = client.accounts.list_keys(GROUP, "voices")
     assert custom_voice_status(endpoint, keys.key1) == 200
@@ -113,7 +119,7 @@ def test_an_accounts_whole_life_through_the_official_client_over_tls(running):
     assert refused.value.error is not None and refused.value.error.code == "FlagMustBeSetForRestore"
 
     restored = client.accounts.begin_create(GROUP, "voices", speech_account(restore=True)).result()
-    assert restored.properties.provisioning_state == "Succeeded"
+    assert properties(restored).provisioning_state == "Succeeded"
     assert custom_voice_status(endpoint, rotated.key1) == 200
 
     client.accounts.begin_delete(GROUP, "voices").result()
@@ -182,7 +188,7 @@ def test_module_serves_arm_over_https_with_its_certificate_until_sigterm(
         )
         account = client.accounts.begin_create(GROUP, "voices", speech_account(), polling_interval=0.05).result()
         key = client.accounts.list_keys(GROUP, "voices").key1
-        assert custom_voice_status(account.properties.endpoint, key) == 200
+        assert custom_voice_status(properties(account).endpoint, key) == 200
 
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=STOP_TIMEOUT_SECONDS)
