@@ -61,6 +61,7 @@ class Account:
     api_keys: dict[str, str] = field(default_factory=lambda: {"key1": new_key(), "key2": new_key()})
     internal_id: str = field(default_factory=lambda: secrets.token_hex(16))
     etag: str = field(default_factory=lambda: new_etag())
+    identity: dict[str, str] | None = None  # the account's own managed identity, when asked for
     deleted: float | None = None  # when it was soft-deleted
     purge_at: float | None = None
 
@@ -98,7 +99,7 @@ class Account:
         if self.deleted is not None and self.purge_at is not None:
             properties["deletionDate"] = stamp(self.deleted)
             properties["scheduledPurgeDate"] = stamp(self.purge_at)
-        return {
+        rendered: dict[str, Any] = {
             "id": self.deleted_id if self.deleted is not None else self.id,
             "name": self.key.name,
             "type": ACCOUNT_TYPE,
@@ -109,6 +110,9 @@ class Account:
             "etag": self.etag,
             "properties": properties,
         }
+        if self.identity is not None:
+            rendered["identity"] = dict(self.identity)
+        return rendered
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ The spec's own answers
   the keys of an account with disableLocalAuth, of a soft-deleted one, and of one still
   Creating.
 - CheckDomainAvailability: `{"isSubdomainAvailable", "reason", "subdomainName", "type",
-  "kind"}`; unavailable when the name is not a valid subdomain (the example's reason, "Sub
+  "kind"}` (`reason` only when unavailable, `kind` only when asked with one); unavailable when the name is not a valid subdomain (the example's reason, "Sub
   domain name '...' is not valid") or an account holds it, live or soft-deleted.
 - Lists answer `{"value": [...]}` with every account, in one page (no nextLink).
 
@@ -64,6 +64,9 @@ Choices made here; a client should be tolerant of them.
 - listKeys of an account with disableLocalAuth: 400 `BadRequest` "Failed to list key.
   disableLocalAuth is set to be true"; regenerateKey still works.
 - publicNetworkAccess is stored and shown, not enforced (the emulator is reached from loopback).
+- `location` is answered in ARM's spelling ("West US" becomes "westus"), as GetAccount shows.
+- `identity`: `{"type": "SystemAssigned"}` gives the account a principalId (kept by a restore
+  and by later PUTs that ask for it); user-assigned identities are refused (400 `BadRequest`).
 - The endpoint: with `Endpoints.azure()` (the `responses` front), a custom subdomain account's
   endpoint is `https://{subdomain}.cognitiveservices.azure.com/` and any other's
   `https://{region}.api.cognitive.microsoft.com/`, the forms Azure gives; with
@@ -144,6 +147,7 @@ class AccountsService:
         self.provisioning_seconds = provisioning_seconds
         self.soft_delete_seconds = soft_delete_seconds
         self._clock = clock
+        self.tenant_id = str(uuid.uuid4())  # the tenant the accounts' own managed identities are in
         self._clock_origin = clock()
         self._wall_origin = datetime.now(UTC)
         self._lock = threading.RLock()
@@ -159,6 +163,7 @@ class AccountsService:
         properties = _properties(body)
         subdomain = _subdomain(properties)
         restore = _optional_bool(properties, "restore")
+        wants_identity = _wants_system_identity(body)
         with self._lock:
             now = self._now()
             existing = self._accounts.get(key.folded())
@@ -185,7 +190,7 @@ class AccountsService:
                 self._check_subdomain_free(subdomain)
                 account = Account(
                     key=key,
-                    location=location,
+                    location=normalise_location(location),
                     kind=kind,
                     sku=sku,
                     custom_subdomain=subdomain,
@@ -195,6 +200,14 @@ class AccountsService:
                 )
             account.ready_at = now + self.provisioning_seconds
             self._apply(account, body, properties)
+            if not wants_identity:
+                account.identity = None
+            elif account.identity is None:
+                account.identity = {
+                    "principalId": str(uuid.uuid4()),
+                    "tenantId": self.tenant_id,
+                    "type": "SystemAssigned",
+                }
             self._accounts[key.folded()] = account
             operation = AsyncOperation(str(uuid.uuid4()), account.key, normalise_location(location), now)
             self._operations[operation.id] = operation
@@ -312,7 +325,9 @@ class AccountsService:
                 self._now()
                 taken = self._holder_of(name) is not None
             reason = f"Sub domain name '{name}' is already used. Please pick a different name." if taken else None
-        return {"isSubdomainAvailable": reason is None, "reason": reason, **answer}
+        if reason is not None:
+            answer["reason"] = reason
+        return {"isSubdomainAvailable": reason is None, **answer}
 
     def operation_status(self, subscription_id: str, location: str, operation_id: str) -> dict[str, Any]:
         with self._lock:
@@ -470,6 +485,14 @@ def _optional_bool(properties: Mapping[str, Any], name: str) -> bool:
     if value is not None and not isinstance(value, bool):
         raise _bad_request(f"properties.{name} must be true or false.")
     return bool(value)
+
+
+def _wants_system_identity(body: Mapping[str, Any]) -> bool:
+    identity = body.get("identity")
+    kind = identity.get("type") if isinstance(identity, Mapping) else None
+    if identity is not None and kind not in ("SystemAssigned", "None"):
+        raise _bad_request("identity.type must be SystemAssigned or None; user-assigned identities are not emulated.")
+    return kind == "SystemAssigned"
 
 
 def _tags(body: Mapping[str, Any]) -> dict[str, str]:

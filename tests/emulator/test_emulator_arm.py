@@ -121,6 +121,24 @@ def test_the_sdk_creates_reads_and_updates_an_account(client):
     assert (read.tags, read.properties.disable_local_auth) == ({"team": "speech"}, True)
 
 
+def test_a_put_of_a_live_account_updates_it_in_place(arm):
+    backend = arm[1]
+    first = call(backend, "PUT", account_path("voices"), {**account_body(), "identity": {"type": "SystemAssigned"}})
+
+    again = call(
+        backend,
+        "PUT",
+        account_path("voices"),
+        {**account_body(disableLocalAuth=True), "tags": {"env": "prod"}, "identity": {"type": "SystemAssigned"}},
+    )
+
+    assert again.status_code == 200 and "Azure-AsyncOperation" not in again.headers
+    body = again.json()
+    assert (body["tags"], body["properties"]["disableLocalAuth"]) == ({"env": "prod"}, True)
+    assert body["properties"]["internalId"] == first.json()["properties"]["internalId"]
+    assert body["identity"]["principalId"] == first.json()["identity"]["principalId"]
+
+
 def test_what_azure_does_not_change_in_place_is_refused(client, arm):
     client.accounts.begin_create(GROUP, "voices", speech_account()).result()
     backend = arm[1]
@@ -299,6 +317,7 @@ def test_subdomains_are_global_and_checked_for_availability(client, arm):
         (account_body(restore="true"), "restore"),
         ({**account_body(), "tags": {"n": 1}}, "tags"),
         ([1, 2], "JSON object"),
+        ({**account_body(), "identity": {"type": "UserAssigned"}}, "identity"),
     ],
 )
 def test_a_bad_create_is_400_naming_the_field_and_creates_nothing(arm, body, field):
