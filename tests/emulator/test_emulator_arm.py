@@ -168,6 +168,20 @@ def test_the_keys_open_the_accounts_endpoint_and_a_regenerated_key_stops_the_old
     assert custom_voice_status(endpoint, "not-a-key") == 401
 
 
+def test_text_to_speech_on_the_accounts_endpoint_takes_its_current_key_only(client):
+    account = client.accounts.begin_create(GROUP, "voices", speech_account()).result()
+    old = client.accounts.list_keys(GROUP, "voices").key2
+    new = client.accounts.regenerate_key(GROUP, "voices", "Key2").key2
+    url = f"{account.properties.endpoint}tts/cognitiveservices/v1"
+
+    def speak(key: str) -> int:
+        headers = {"Ocp-Apim-Subscription-Key": key, "Content-Type": "application/ssml+xml"}
+        return requests.post(url, data=b"<speak/>", headers=headers, timeout=5).status_code
+
+    assert speak(old) == 401
+    assert speak(new) == 400  # past the key: the SSML itself is what is refused
+
+
 def test_local_auth_disabled_refuses_the_keys_and_their_listing(client, arm):
     client.accounts.begin_create(GROUP, "voices", speech_account()).result()
     keys = client.accounts.list_keys(GROUP, "voices")
