@@ -90,6 +90,7 @@ from typing import Any, NamedTuple
 from emulator.arm.models import (
     ACCOUNT_TYPE,
     CANCELED,
+    CREATING,
     DISABLED,
     ENABLED,
     KEY_NAMES,
@@ -280,7 +281,7 @@ class AccountsService:
             return any(
                 api_key in account.api_keys.values()
                 and not account.disable_local_auth
-                and account.provisioning_state(now) != "Creating"
+                and account.provisioning_state(now) != CREATING
                 for account in self._accounts.values()
             )
 
@@ -344,12 +345,6 @@ class AccountsService:
             operation = self._operations.get(operation_id)
             account = None if operation is None else self._accounts.get(operation.account.folded())
             return 0 if account is None else self._seconds_left(account, self._now())
-
-    def reset(self) -> None:
-        with self._lock:
-            self._accounts.clear()
-            self._deleted.clear()
-            self._operations.clear()
 
     # Internals
 
