@@ -198,9 +198,10 @@ class _Checker:
             )
 
     def url_without_query(self, path: Path_, value: str) -> None:
-        for found in check_url(str(path[-1]), value, allow_query=True):
+        problems = check_url(str(path[-1]), value, allow_query=True)
+        for found in problems:
             self.problem(path, found.reason)
-        if urlsplit(value).query and "sig=" not in value.lower():
+        if not problems and urlsplit(value).query and "sig=" not in value.lower():
             self.problem(path, "must not carry a query: a SAS token comes from secret config or the stack")
 
     def local_file(self, path: Path_, value: Any) -> str | None:

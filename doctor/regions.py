@@ -6,9 +6,7 @@ MicrosoftDocs/azure-ai-docs, articles/ai-services/speech-service/regions.md, ms.
 This is the one copy in the project: update it here when that table changes.
 """
 
-from urllib.parse import urlsplit
-
-from provider.validation import REGIONAL_HOST_SUFFIX
+from provider.validation import REGIONAL_HOST_SUFFIX, in_zone, url_host
 
 PERSONAL_VOICE_REGIONS = (
     "eastasia",
@@ -24,7 +22,8 @@ PERSONAL_VOICE_REGIONS = (
 def region_of(endpoint: str) -> str | None:
     """`westeurope` of https://westeurope.api.cognitive.microsoft.com; None where the endpoint
     does not say (a custom subdomain, the emulator)."""
-    host = (urlsplit(endpoint).hostname or "").lower()
-    if host.endswith(REGIONAL_HOST_SUFFIX):
-        return host.removesuffix(REGIONAL_HOST_SUFFIX)
-    return None
+    host = url_host(endpoint)
+    if host is None or not in_zone(host, REGIONAL_HOST_SUFFIX):
+        return None
+    region = host.removesuffix(REGIONAL_HOST_SUFFIX)
+    return None if "." in region else region

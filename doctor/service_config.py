@@ -4,7 +4,6 @@ form and the rest, and what the later checks need when both pass."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from catalog.environment import API_VERSION_CONFIG, BASE_MODEL_CONFIG, ENDPOINT_CONFIG, speech_config_problems
 from doctor.regions import region_of
@@ -13,7 +12,14 @@ from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
 from provider.speech.client import DEFAULT_API_VERSION
 from provider.speech.settings import KEY_CONFIG, KEY_ENVIRONMENT_VARIABLE, SpeechSettings
-from provider.validation import CUSTOM_SUBDOMAIN_SUFFIX, DEFAULT_BASE_MODEL, check_endpoint, is_loopback
+from provider.validation import (
+    CUSTOM_SUBDOMAIN_SUFFIX,
+    DEFAULT_BASE_MODEL,
+    check_endpoint,
+    in_zone,
+    is_loopback,
+    url_host,
+)
 
 ENDPOINT_FORM = "endpoint form"
 STACK_CONFIG = "stack config"
@@ -90,11 +96,11 @@ def _endpoint_form(endpoint: str, problems: list[str], stack: str) -> CheckResul
 
 
 def describe_endpoint(endpoint: str) -> str:
-    host = (urlsplit(endpoint).hostname or "").lower()
+    host = url_host(endpoint)
     region = region_of(endpoint)
     if is_loopback(host):
         return "a local emulator"
-    if host.endswith(CUSTOM_SUBDOMAIN_SUFFIX):
+    if in_zone(host, CUSTOM_SUBDOMAIN_SUFFIX):
         return "a custom subdomain, which takes the key and Entra ID tokens"
     if region is not None:
         return f"the regional endpoint of {region}, which takes the key only"

@@ -11,7 +11,6 @@ only read (Cognitive Services Speech User) 403 Forbidden. Nothing can be created
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 import requests
@@ -26,7 +25,7 @@ from provider.errors import ConfigError
 from provider.speech.auth import COGNITIVE_SERVICES_SCOPE
 from provider.speech.client import PROJECT, CustomVoiceClient
 from provider.speech.errors import CustomVoiceApiError
-from provider.validation import is_loopback
+from provider.validation import is_loopback, url_host
 
 REGION = "region"
 ANSWERS = "endpoint answers"
@@ -58,7 +57,7 @@ def check_region(endpoint: str) -> CheckResult:
             f"{region} does not offer personal voice",
             f"create the Speech resource in one of {regions}",
         )
-    if is_loopback(urlsplit(endpoint).hostname):
+    if is_loopback(url_host(endpoint)):
         return CheckResult.ok(REGION, "a local emulator, in no region")
     return CheckResult.skip(
         REGION,

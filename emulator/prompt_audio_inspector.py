@@ -8,6 +8,7 @@ inaccessible without a byte sent, so the emulator never sends traffic off the ma
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ class PromptAudioInspector:
 
     def __call__(self, audios: Mapping[str, Any]) -> str | None:
         container_url = str(audios["containerUrl"])
-        if not _is_loopback(urlsplit(container_url).hostname):
+        if not is_loopback_url(container_url):
             return INACCESSIBLE_CUSTOMER_STORAGE
         extensions = tuple(_extension(e) for e in audios["extensions"])
         try:
@@ -49,11 +50,29 @@ class PromptAudioInspector:
         return None if usable else DATA_NOT_ENOUGH
 
 
-def _is_loopback(host: str | None) -> bool:
+# The whole authority is a loopback host and a port, nothing else: user info, a backslash or a
+# name that only starts as one (localhost.evil.net) could reach another host through the SDK's
+# own URL parsing. The emulator keeps its own copy of this rule: it imports nothing of the
+# provider it stands in for.
+_LOOPBACK_AUTHORITY = re.compile(r"(?P<host>localhost|[0-9.]+|\[[0-9a-f:]+\])(?::(?P<port>[0-9]{1,5}))?", re.IGNORECASE)
+_UNSAFE_CHARACTERS = re.compile(r"[\s\x00-\x1f\x7f\\]")
+
+
+def is_loopback_url(url: str) -> bool:
+    if _UNSAFE_CHARACTERS.search(url):
+        return False
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return False
+    match = _LOOPBACK_AUTHORITY.fullmatch(netloc)
+    if match is None or (match["port"] is not None and not 0 < int(match["port"]) < 65536):
+        return False
+    host = match["host"].strip("[]").lower()
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host or "").is_loopback
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 

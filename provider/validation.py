@@ -58,10 +58,77 @@ def id_from_name(name: str) -> str:
     return cleaned
 
 
+# One label of a DNS name: ASCII letters, digits and inner hyphens (an international name is
+# written in its xn-- form). Anything else in a host is refused: a backslash, user info or a
+# character that NFKC or IDNA turns into '.', '/' or '@' makes Python's urlsplit and urllib3
+# (which sends the request) disagree on the host.
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_AUTHORITY = re.compile(r"(?P<host>\[[0-9a-f:.]+\]|[^:\[\]]*)(?::(?P<port>[0-9]{1,5}))?")
+# A last label that resolvers read as a number (`0x7f.1` is 127.0.0.1 to getaddrinfo).
+_NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)")
+
+
+def authority_problem(netloc: str) -> str | None:
+    """Why `netloc` is not a plain host[:port] whose host every HTTP client reads the same way:
+    a DNS name of ASCII labels without a trailing dot (a trailing dot is the same DNS name, but
+    not the same TLS name or Host header, and an endpoint has one spelling), a dotted-quad IPv4
+    address or a bracketed IPv6 address."""
+    if "@" in netloc:
+        return "must not carry user info (user@host): the host is what follows the last @"
+    match = _AUTHORITY.fullmatch(netloc.lower())
+    if not netloc.isascii() or match is None:
+        return f"{netloc!r} is not a host[:port] (ASCII only: an international name in its xn-- form)"
+    host, port = match["host"], match["port"]
+    if port is not None and not 0 < int(port) < 65536:
+        return f"port {port} is out of range"
+    if host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return f"{host} is not an IPv6 address"
+        return None
+    if host.endswith("."):
+        return f"host {host} must be written without its trailing dot"
+    labels = host.split(".")
+    if _NUMERIC_LABEL.fullmatch(labels[-1]):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"{host} is neither a host name nor a dotted-quad IPv4 address"
+        return None
+    if not all(_DNS_LABEL.fullmatch(label) for label in labels):
+        return f"{host!r} is not a host name (ASCII letters, digits and hyphens between dots)"
+    return None
+
+
+def url_host(value: object) -> str | None:
+    """The lower-case host of an absolute http(s) URL whose authority passes `authority_problem`
+    (IPv6 without brackets); None for anything else. The one way this project reads a URL's host."""
+    if not isinstance(value, str) or _UNSAFE_CHARACTERS.search(value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme not in ("https", "http") or not parts.netloc or authority_problem(parts.netloc):
+        return None
+    return parts.hostname
+
+
+def in_zone(host: str | None, zone: str) -> bool:
+    """`host` is a name inside DNS zone `zone` (".cognitiveservices.azure.com"): at least one
+    label, then the zone; `host` as `url_host` gives it (validated, lower-case)."""
+    suffix = "." + zone.lower().strip(".")
+    return host is not None and host.endswith(suffix)
+
+
 def is_loopback(host: str | None) -> bool:
+    """`localhost` or a loopback IP address, written canonically (`127.0.0.1`, `::1`); never a
+    name that only starts so (`localhost.evil.net`, `127.0.0.1.nip.io`) or a numeric spelling
+    resolvers also read as loopback (`0x7f.1`, `127.1`)."""
     if not host:
         return False
-    if host == "localhost":
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -69,15 +136,28 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+# Whitespace and control characters: urlsplit silently drops tabs and newlines inside a URL.
+_UNSAFE_CHARACTERS = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def check_url(field: str, value: object, *, allow_query: bool) -> list[Problem]:
-    """An absolute https URL, or plain http to a loopback address (the local emulators)."""
+    """An absolute https URL, or plain http to a loopback address (the local emulators), whose
+    host reads the same to every parser (`authority_problem`)."""
     if value is None or value == "":
         return [Problem(field, "is required")]
     if not isinstance(value, str):
         return [Problem(field, f"must be a string, got {type(value).__name__}")]
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if _UNSAFE_CHARACTERS.search(value):
+        return [Problem(field, "must not contain whitespace or control characters")]
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:  # e.g. a host with characters NFKC turns into '/', '?', '#', '@' or ':'
+        return [Problem(field, f"is not a URL: {error}")]
+    if parts.scheme not in ("https", "http") or not parts.netloc:
         return [Problem(field, "must be an absolute https:// URL")]
+    reason = authority_problem(parts.netloc)
+    if reason:
+        return [Problem(field, reason)]
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         return [Problem(field, "must use https (plain http is allowed only for loopback addresses)")]
     if parts.query and not allow_query:
@@ -106,8 +186,8 @@ def check_entra_endpoint(field: str, value: object) -> list[Problem]:
     """
     if check_endpoint(field, value):
         return []
-    host = str(urlsplit(str(value)).hostname)
-    if is_loopback(host) or host.endswith(CUSTOM_SUBDOMAIN_SUFFIX):
+    host = url_host(value)
+    if is_loopback(host) or in_zone(host, CUSTOM_SUBDOMAIN_SUFFIX):
         return []
     return [
         Problem(

@@ -27,11 +27,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from catalog.yaml_lines import YamlSyntaxError, load_with_lines
 from provider.config import ENDPOINT_CONFIG, StackConfig
-from provider.validation import is_loopback
+from provider.validation import is_loopback, url_host
 
 STACKS_DIR = "stacks"
 # What `pulumi up` runs: a change here may change every stack.
@@ -106,7 +105,7 @@ def local_reason(root: Path, stack: str) -> str | None:
         return None  # the preview reports it
     values = config.get("config") if isinstance(config, dict) else None
     endpoint = StackConfig(values).get(ENDPOINT_CONFIG) if isinstance(values, dict) else None
-    if isinstance(endpoint, str) and is_loopback(urlsplit(endpoint).hostname):
+    if isinstance(endpoint, str) and is_loopback(url_host(endpoint)):
         return f"local: {ENDPOINT_CONFIG} {endpoint} is on loopback (scripts/dev-up and CI run it)"
     return None
 

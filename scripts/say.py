@@ -7,12 +7,12 @@ import os
 import subprocess
 import sys
 import wave
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import requests
 
 from catalog.ssml import TEXT_PLACEHOLDER
+from doctor.regions import region_of
 from provider.authentication import (
     AUTHENTICATION_CONFIG,
     ENTRA_AUTHENTICATION,
@@ -20,10 +20,11 @@ from provider.authentication import (
     entra_credential,
 )
 from provider.speech.auth import COGNITIVE_SERVICES_SCOPE
-from provider.validation import is_loopback
+from provider.validation import CUSTOM_SUBDOMAIN_SUFFIX, check_url, in_zone, is_loopback, url_host
 
 OUTPUT_FORMAT = "riff-24khz-16bit-mono-pcm"
 TTS_PATH = "/cognitiveservices/v1"
+TTS_ENDPOINT_CONFIG = "ttsEndpoint"
 TIMEOUT = (5.0, 60.0)
 
 
@@ -56,7 +57,7 @@ def say(stack: str, voice_id: str, text: str, out: str) -> float:
         )
     if voice.get("status") != "Succeeded":
         raise SayError(f"voice {voice_id!r} is {voice.get('status')}, not Succeeded")
-    url = config(stack, "ttsEndpoint") or tts_url(str(voice["endpoint"]))
+    url = tts_endpoint(config(stack, TTS_ENDPOINT_CONFIG)) or tts_url(str(voice["endpoint"]))
     headers = {"X-Microsoft-OutputFormat": OUTPUT_FORMAT, "Content-Type": "application/ssml+xml", **auth(stack)}
     ssml = str(voice["ssml"]).replace(TEXT_PLACEHOLDER, escape(text))
     try:
@@ -73,17 +74,29 @@ def say(stack: str, voice_id: str, text: str, out: str) -> float:
     return seconds
 
 
+def tts_endpoint(configured: str | None) -> str | None:
+    """Config ttsEndpoint, which gets the Speech key: checked as every endpoint is."""
+    if configured is None:
+        return None
+    problems = check_url(f"config {TTS_ENDPOINT_CONFIG}", configured, allow_query=False)
+    if problems:
+        raise SayError(str(problems[0]))
+    return configured
+
+
 def tts_url(endpoint: str) -> str:
     """The text-to-speech URL of the Speech resource at `endpoint` (its Custom Voice endpoint)."""
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
+    host = url_host(endpoint)
     if is_loopback(host):
         return f"{endpoint.rstrip('/')}{TTS_PATH}"
-    if host.endswith(".api.cognitive.microsoft.com"):
-        return f"https://{host.split('.')[0]}.tts.speech.microsoft.com{TTS_PATH}"
-    if host.endswith(".cognitiveservices.azure.com"):
+    region = region_of(endpoint)
+    if region is not None:
+        return f"https://{region}.tts.speech.microsoft.com{TTS_PATH}"
+    if in_zone(host, CUSTOM_SUBDOMAIN_SUFFIX):
         return f"https://{host}/tts{TTS_PATH}"
-    raise SayError(f"no text-to-speech host is known for {endpoint}; set it with `pulumi config set ttsEndpoint <url>`")
+    raise SayError(
+        f"no text-to-speech host is known for {endpoint}; set it with `pulumi config set {TTS_ENDPOINT_CONFIG} <url>`"
+    )
 
 
 def auth(stack: str) -> dict[str, str]:

@@ -191,10 +191,18 @@ def test_error_carries_status_code_message_and_request_id(backend):
     assert "nope" in str(error) and "Voice1" in str(error)
 
 
-def test_a_next_link_to_another_host_is_not_followed(backend):
-    backend.inject_faults(
-        "GET", r".*/personalvoices", [(200, {}, {"value": [], "nextLink": "https://elsewhere.example/customvoice/x"})]
-    )
+@pytest.mark.parametrize(
+    "next_link",
+    [
+        "https://elsewhere.example/customvoice/x",
+        f"{ENDPOINT}.elsewhere.example/customvoice/x",
+        f"{ENDPOINT}@elsewhere.example/customvoice/x",
+        ENDPOINT.replace("https://", "https://elsewhere.example\\@") + "/customvoice/x",
+        ENDPOINT.replace("https://", "http://") + "/customvoice/x",
+    ],
+)
+def test_a_next_link_to_another_host_is_not_followed(backend, next_link):
+    backend.inject_faults("GET", r".*/personalvoices", [(200, {}, {"value": [], "nextLink": next_link})])
     with client() as api, pytest.raises(CustomVoiceApiError, match="another host"):
         list(api.list(PERSONAL_VOICE))
 
