@@ -14,7 +14,7 @@ project_root = Path(__file__).parent
 catalog_file = Path("stacks") / f"{pulumi.get_stack()}.yaml"
 try:
     catalog = load_catalog(project_root / catalog_file, project_root)
-    environment = Environment.from_config(pulumi.Config())
+    environment = Environment.from_config(pulumi.Config(), managed_storage=catalog.storage is not None)
 except (CatalogError, ConfigError) as error:
     # Mistakes of the catalog or config: their message alone, no traceback.
     raise pulumi.RunError(str(error)) from None

@@ -56,13 +56,17 @@ class Environment:
         return self.protect_voices if voice_protect is None else voice_protect
 
     @classmethod
-    def from_config(cls, config: pulumi.Config, environ: Mapping[str, str] = os.environ) -> "Environment":
+    def from_config(
+        cls, config: pulumi.Config, environ: Mapping[str, str] = os.environ, *, managed_storage: bool = False
+    ) -> "Environment":
         endpoint = config.require(ENDPOINT_CONFIG)
         api_version = config.get(API_VERSION_CONFIG) or DEFAULT_API_VERSION
         # The provider host reads these again; read here, a mistake stops the preview at once.
-        settings = SpeechSettings.load(_ProgramConfig())
+        settings = SpeechSettings.load(_ProgramConfig(), environ)
         base_model = config.get(BASE_MODEL_CONFIG) or DEFAULT_BASE_MODEL
         problems = speech_config_problems(endpoint, api_version, base_model, settings.authentication)
+        # The keys the provider host would ask for at the first request (same settings, same environment).
+        problems += settings.key_problems() + (settings.storage.key_problems() if managed_storage else [])
         if problems:
             raise ConfigError("\n".join(f"config {problem}" for problem in problems))
         stack_config = StackConfig(_ProgramConfig())

@@ -31,6 +31,11 @@ from provider.validation import Problem, check_entra_endpoint
 
 KEY_CONFIG = "speechKey"
 KEY_ENVIRONMENT_VARIABLE = "AZURE_SPEECH_KEY"
+_MISSING_KEY = Problem(
+    KEY_CONFIG,
+    f"is required when authentication is {KEY_AUTHENTICATION} (set it with `pulumi config set --secret "
+    f"{KEY_CONFIG} <key>`, or set {KEY_ENVIRONMENT_VARIABLE})",
+)
 
 
 @dataclass(frozen=True)
@@ -69,14 +74,16 @@ class SpeechSettings:
             storage=StorageSettings.load(source, environ),
         )
 
+    def key_problems(self) -> list[Problem]:
+        """The Speech key that key authentication needs: checked by the program at preview and by
+        the provider host before its first request, so both say the same."""
+        return [] if self.authentication == ENTRA_AUTHENTICATION or self.speech_key else [_MISSING_KEY]
+
     def auth(self) -> requests.auth.AuthBase:
         if self.authentication == ENTRA_AUTHENTICATION:
             return BearerTokenAuth(self._entra_credential)
         if not self.speech_key:
-            raise ConfigError(
-                f"No Speech key: set it with `pulumi config set --secret {KEY_CONFIG} <key>` "
-                f"or in the {KEY_ENVIRONMENT_VARIABLE} environment variable"
-            )
+            raise ConfigError(f"config {_MISSING_KEY}")
         return SubscriptionKeyAuth(self.speech_key)
 
     def endpoint_problems(self, endpoint: object) -> list[Problem]:

@@ -14,14 +14,27 @@ from functools import cached_property
 
 from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
 
-from provider.authentication import ENTRA_AUTHENTICATION, ENTRA_CLIENT_ID_CONFIG, authentication, entra_credential
+from provider.authentication import (
+    ENTRA_AUTHENTICATION,
+    ENTRA_CLIENT_ID_CONFIG,
+    KEY_AUTHENTICATION,
+    authentication,
+    entra_credential,
+)
 from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
 from provider.redaction import register_secret
 from provider.storage.client import Credential, account_name
+from provider.validation import Problem
 
 STORAGE_KEY_CONFIG = "storageAccountKey"
 STORAGE_KEY_ENVIRONMENT_VARIABLE = "AZURE_STORAGE_KEY"
+
+_MISSING_KEY = Problem(
+    STORAGE_KEY_CONFIG,
+    f"is required when authentication is {KEY_AUTHENTICATION} and the catalog has storage (set it with "
+    f"`pulumi config set --secret {STORAGE_KEY_CONFIG} <key>`, or set {STORAGE_KEY_ENVIRONMENT_VARIABLE})",
+)
 
 
 @dataclass(frozen=True)
@@ -46,13 +59,16 @@ class StorageSettings:
             return self.entra_credential
         return AzureNamedKeyCredential(account_name(account_url), self.require_key())
 
+    def key_problems(self) -> list[Problem]:
+        """The account key that storage with key authentication needs: checked by the program
+        at preview (when the catalog has storage) and by the provider host before its first
+        request (`require_key`), so both say the same."""
+        return [] if self.entra or self.account_key else [_MISSING_KEY]
+
     def require_key(self) -> str:
+        """The key, also under Entra ID for what signs with the key alone (ContainerSas)."""
         if not self.account_key:
-            raise ConfigError(
-                "No storage account key: set it with "
-                f"`pulumi config set --secret {STORAGE_KEY_CONFIG} <key>` "
-                f"or in the {STORAGE_KEY_ENVIRONMENT_VARIABLE} environment variable"
-            )
+            raise ConfigError(f"config {_MISSING_KEY}")
         return self.account_key
 
     @cached_property

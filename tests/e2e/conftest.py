@@ -186,7 +186,12 @@ def new_project(
     (directory / "stacks").mkdir()
     write_project_file(ROOT, directory)
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
+        # The keys come from the stack's config alone (a case removes one from it).
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("PULUMI_") and k not in ("PYTHONPATH", "AZURE_SPEECH_KEY", "AZURE_STORAGE_KEY")
+        },
         "PATH": f"{pulumi_bin}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "PULUMI_HOME": str(tmp_path / "pulumi-home"),
         "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",

@@ -42,7 +42,7 @@ class Case:
     name: str
     expected: str  # what the one-line refusal must hold
     catalog: str | bytes = BASE
-    config: dict[str, str] = field(default_factory=dict)  # keys set for this case only
+    config: dict[str, str | None] = field(default_factory=dict)  # keys set (None: removed) for this case only
 
 
 def _swap(old: str, new: str, text: str = BASE) -> str:
@@ -247,6 +247,22 @@ CASES = [
         _swap("http://127.0.0.1:10000/devstoreaccount1/voices", "http://contoso.blob.core.windows.net/voices"),
     ),
     Case(
+        "container on a loopback look-alike",
+        "e2e.yaml:15: voices[0].audios.containerUrl: must use https",
+        _swap(
+            "http://127.0.0.1:10000/devstoreaccount1/voices", "http://127.0.0.1.nip.io:10000/devstoreaccount1/voices"
+        ),
+    ),
+    Case(
+        # urlsplit reads host 127.0.0.1; urllib3, which would send the request, reads evil.example.
+        "consent audio behind a backslash",
+        "e2e.yaml:9: consents[0].audioUrl: must not carry user info",
+        _swap(
+            "http://127.0.0.1:10000/devstoreaccount1/consents",
+            "http://evil.example\\@127.0.0.1:10000/devstoreaccount1/consents",
+        ),
+    ),
+    Case(
         "container not a url",
         "e2e.yaml:15: voices[0].audios.containerUrl: must be an absolute https:// URL",
         _swap("http://127.0.0.1:10000/devstoreaccount1/voices", "ftp://contoso/voices"),
@@ -405,6 +421,35 @@ CASES = [
         "endpoint over plain http",
         "config speechEndpoint: must use https",
         config={"speechEndpoint": "http://eastus.api.cognitive.microsoft.com"},
+    ),
+    Case(
+        # Accepted before: urlsplit reads 127.0.0.1, so plain http passed, and the Speech key
+        # went to evil.example, which urllib3 reads.
+        "endpoint behind a backslash",
+        "config speechEndpoint: must not carry user info",
+        config={"speechEndpoint": "http://evil.example\\@127.0.0.1:8765"},
+    ),
+    Case(
+        "entra endpoint with the suffix appended",
+        "config speechEndpoint: 'https://contoso.cognitiveservices.azure.com.evil.example' is not a custom subdomain",
+        config={
+            "authentication": "entra",
+            "speechEndpoint": "https://contoso.cognitiveservices.azure.com.evil.example",
+        },
+    ),
+    Case(
+        "no speech key",
+        "config speechKey: is required when authentication is key (set it with "
+        "`pulumi config set --secret speechKey <key>`, or set AZURE_SPEECH_KEY)",
+        config={"speechKey": None},
+    ),
+    Case(
+        "storage without its account key",
+        "config storageAccountKey: is required when authentication is key and the catalog has storage",
+        STORAGE
+        + _swap(
+            "      files: [audio/good.wav]\n", "      files: [audio/good.wav]\n      prefix: jessica/\n", FILES_VOICE
+        ),
     ),
     Case(
         "stack baseModel not a name",

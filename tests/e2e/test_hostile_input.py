@@ -37,7 +37,11 @@ def preview_of(project: Project, case: Case) -> str:
     if case.config:
         # Written as `pulumi config set` writes them (which takes no value starting with "-").
         settings = yaml.safe_load(original)
-        settings["config"].update({f"personal-voice:{key}": value for key, value in case.config.items()})
+        for key, value in case.config.items():
+            if value is None:
+                del settings["config"][f"personal-voice:{key}"]
+            else:
+                settings["config"][f"personal-voice:{key}"] = value
         stack_config.write_text(yaml.safe_dump(settings))
     project.backend.clear_requests()
     try:

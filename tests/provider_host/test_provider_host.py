@@ -201,7 +201,7 @@ def test_an_error_raised_on_purpose_arrives_as_its_message_alone(server, host):
     props = {**voice_inputs(endpoint=server.url), "__provider": serialize_provider(PersonalVoiceProvider())}
     with pytest.raises(grpc.RpcError) as caught:
         host.Create(provider_pb2.CreateRequest(urn=URN, properties=to_struct(props)), timeout=TIMEOUT)
-    assert caught.value.details().startswith("No Speech key: set it with `pulumi config set --secret speechKey")
+    assert caught.value.details().startswith("config speechKey: is required when authentication is key")
     assert "Traceback" not in caught.value.details()
 
 

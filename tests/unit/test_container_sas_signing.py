@@ -152,7 +152,7 @@ def test_a_user_delegation_key_storage_refuses_is_one_line_naming_the_account(mo
 
 
 def test_without_entra_or_a_key_no_sas_is_signed():
-    with pytest.raises(Exception, match="No storage account key"):
+    with pytest.raises(Exception, match="config storageAccountKey: is required"):
         short_lived_container_url(f"{ACCOUNT_URL}/voices", StorageSettings(), timedelta(hours=1))
 
 

@@ -108,7 +108,9 @@ def test_no_key_at_all_names_where_one_goes(backend):
     results = run(service_of(CUSTOM_ENDPOINT))
 
     assert summary(results)[1] == ("FAIL", "credential")
-    assert "No Speech key: set it with `pulumi config set --secret speechKey" in results[1].found
+    assert "config speechKey: is required when authentication is key (set it with `pulumi config set --secret" in (
+        results[1].found
+    )
     assert "AZURE_SPEECH_KEY" in results[1].found
 
 

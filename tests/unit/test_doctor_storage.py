@@ -149,7 +149,7 @@ def test_the_managed_container_with_another_account_key_or_none(azurite, contain
         "standard input"
     )
     assert OTHER_KEY not in wrong.line()
-    assert none.found.startswith("No storage account key: set it with `pulumi config set --secret storageAccountKey")
+    assert none.found.startswith("config storageAccountKey: is required when authentication is key")
 
 
 def test_a_catalog_of_local_files_names_no_container():

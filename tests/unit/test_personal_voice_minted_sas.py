@@ -75,7 +75,7 @@ def test_a_declared_sas_is_sent_as_it_is(seen: tuple[CustomVoiceBackend, SeenAud
 def test_minting_needs_the_storage_key(seen: tuple[CustomVoiceBackend, SeenAudios], monkeypatch: pytest.MonkeyPatch):
     backend, _ = seen
     monkeypatch.delenv("AZURE_STORAGE_KEY", raising=False)
-    with pytest.raises(Exception, match="No storage account key"):
+    with pytest.raises(Exception, match="config storageAccountKey: is required"):
         configured_provider().create(voice_inputs(audios_containerUrl=CONTAINER, mintReadSas=True))
     assert backend.list_personal_voices() == []
 

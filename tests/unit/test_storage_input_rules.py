@@ -112,8 +112,8 @@ def test_no_key_anywhere_is_a_config_error_saying_where_to_set_one():
     with pytest.raises(ConfigError) as raised:
         settings.require_key()
     assert str(raised.value) == (
-        "No storage account key: set it with `pulumi config set --secret storageAccountKey <key>` "
-        "or in the AZURE_STORAGE_KEY environment variable"
+        "config storageAccountKey: is required when authentication is key and the catalog has storage (set it "
+        "with `pulumi config set --secret storageAccountKey <key>`, or set AZURE_STORAGE_KEY)"
     )
 
 
