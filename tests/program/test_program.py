@@ -186,3 +186,10 @@ def test_without_an_endpoint_the_program_says_which_key_is_missing(monitor):
     pulumi.runtime.set_all_config({})
     with pytest.raises(pulumi.ConfigMissingError, match="speechEndpoint"):
         run_program()
+
+
+def test_a_catalog_with_storage_and_no_storage_key_stops_the_program_naming_it(monitor, monkeypatch):
+    monkeypatch.delenv("AZURE_STORAGE_KEY")
+    with pytest.raises(pulumi.RunError, match=r"^config storageAccountKey: is required when authentication is key"):
+        run_program()
+    assert monitor.requests == []
