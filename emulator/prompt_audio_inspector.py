@@ -55,7 +55,7 @@ class PromptAudioInspector:
 # own URL parsing. The emulator keeps its own copy of this rule: it imports nothing of the
 # provider it stands in for.
 _LOOPBACK_AUTHORITY = re.compile(r"(?P<host>localhost|[0-9.]+|\[[0-9a-f:]+\])(?::(?P<port>[0-9]{1,5}))?", re.IGNORECASE)
-_UNSAFE_CHARACTERS = re.compile(r"[\s\x00-\x1f\x7f\\]")
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def is_loopback_url(url: str) -> bool:

@@ -104,7 +104,7 @@ def authority_problem(netloc: str) -> str | None:
 def url_host(value: object) -> str | None:
     """The lower-case host of an absolute http(s) URL whose authority passes `authority_problem`
     (IPv6 without brackets); None for anything else. The one way this project reads a URL's host."""
-    if not isinstance(value, str) or _UNSAFE_CHARACTERS.search(value):
+    if not isinstance(value, str) or _CONTROL_CHARACTERS.search(value):
         return None
     try:
         parts = urlsplit(value)
@@ -136,8 +136,9 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-# Whitespace and control characters: urlsplit silently drops tabs and newlines inside a URL.
-_UNSAFE_CHARACTERS = re.compile(r"[\s\x00-\x1f\x7f]")
+# Control characters: urlsplit silently drops tabs and newlines inside a URL. (A space is
+# refused in the host by `authority_problem`; in a path it is a blob name's.)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_url(field: str, value: object, *, allow_query: bool) -> list[Problem]:
@@ -147,8 +148,8 @@ def check_url(field: str, value: object, *, allow_query: bool) -> list[Problem]:
         return [Problem(field, "is required")]
     if not isinstance(value, str):
         return [Problem(field, f"must be a string, got {type(value).__name__}")]
-    if _UNSAFE_CHARACTERS.search(value):
-        return [Problem(field, "must not contain whitespace or control characters")]
+    if _CONTROL_CHARACTERS.search(value):
+        return [Problem(field, "must not contain control characters (a tab or newline, which parsers drop)")]
     try:
         parts = urlsplit(value)
     except ValueError as error:  # e.g. a host with characters NFKC turns into '/', '?', '#', '@' or ':'

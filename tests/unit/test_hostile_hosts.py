@@ -287,6 +287,17 @@ def test_the_example_hosts_of_the_issue_are_refused_or_elsewhere():
     assert check_entra_endpoint("endpoint", "https://cognitiveservices.azure.com")  # the zone names no resource
 
 
+def test_a_space_in_a_path_is_a_blob_names_but_never_in_a_host():
+    assert (
+        check_url("audioUrl", "https://contoso.blob.core.windows.net/consents/jessica smith.wav", allow_query=False)
+        == []
+    )
+    assert check_url("audioUrl", "https://contoso .blob.core.windows.net/consents/a.wav", allow_query=False)
+    assert check_url("audioUrl", "https://contoso.blob.core.windows.net/consents/a\t.wav", allow_query=False)[
+        0
+    ].reason.startswith("must not contain control characters")
+
+
 def test_the_emulator_reads_only_a_loopback_authority(tmp_path: Path):
     assert is_loopback_url("http://127.0.0.1:10000/devstoreaccount1/voices?sv=1&sig=x")
     for hostile in (
@@ -294,6 +305,7 @@ def test_the_emulator_reads_only_a_loopback_authority(tmp_path: Path):
         "http://127.0.0.1:10000@evil.net/devstoreaccount1",
         "http://127.0.0.1.nip.io:10000/devstoreaccount1",
         "http://127.0.0.1\t.evil.net/devstoreaccount1",
+        "http://127.0.0.1 .evil.net/devstoreaccount1",
         "http://[::1/devstoreaccount1",
     ):
         assert not is_loopback_url(hostile), hostile
