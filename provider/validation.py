@@ -116,10 +116,10 @@ def url_host(value: object) -> str | None:
 
 
 def in_zone(host: str | None, zone: str) -> bool:
-    """`host` is a name inside DNS zone `zone` (".cognitiveservices.azure.com"): at least one
-    label, then the zone; `host` as `url_host` gives it (validated, lower-case)."""
-    suffix = "." + zone.lower().strip(".")
-    return host is not None and host.endswith(suffix)
+    """`host` is a name inside DNS zone `zone`, given with its leading dot
+    (".cognitiveservices.azure.com"): at least one label, then the zone; `host` as `url_host`
+    gives it (validated, lower-case, no empty label)."""
+    return host is not None and host.endswith(zone)
 
 
 def is_loopback(host: str | None) -> bool:

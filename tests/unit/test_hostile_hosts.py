@@ -287,6 +287,33 @@ def test_the_example_hosts_of_the_issue_are_refused_or_elsewhere():
     assert check_entra_endpoint("endpoint", "https://cognitiveservices.azure.com")  # the zone names no resource
 
 
+@pytest.mark.parametrize(
+    ("authority", "accepted"),
+    [
+        ("contoso.blob.core.windows.net:1", True),
+        ("contoso.blob.core.windows.net:65535", True),
+        ("contoso.blob.core.windows.net:0", False),
+        ("contoso.blob.core.windows.net:65536", False),
+        ("[1:2:3:4:5:6:7:8]", True),
+        ("[::ffff:10.1.2.3]:443", True),
+        ("[1:2:3:4:5:6:7:8:9]", False),
+        ("[::1", False),
+        ("[evil.example]", False),
+    ],
+)
+def test_ports_and_ipv6_addresses_at_their_bounds(authority, accepted):
+    assert (check_url("accountUrl", f"https://{authority}", allow_query=False) == []) is accepted
+    assert (url_host(f"https://{authority}") is not None) is accepted
+
+
+@pytest.mark.parametrize("scheme", ["ftp", "file", "javascript", ""])
+def test_only_http_and_https_urls_have_a_host_here(scheme):
+    value = f"{scheme}://contoso.cognitiveservices.azure.com"
+    assert url_host(value) is None
+    assert check_entra_endpoint("endpoint", value) == []  # check_endpoint's problem, reported by the resource
+    assert check_url("endpoint", value, allow_query=False)[0].reason == "must be an absolute https:// URL"
+
+
 def test_a_space_in_a_path_is_a_blob_names_but_never_in_a_host():
     assert (
         check_url("audioUrl", "https://contoso.blob.core.windows.net/consents/jessica smith.wav", allow_query=False)
