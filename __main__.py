@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pulumi
 
-from catalog.deletion_guard import DeletionGuard
+from catalog.deletion_guard import guard_deletions
 from catalog.environment import Environment
 from catalog.loader import CatalogError, load_catalog
 from catalog.stack import declare, export
@@ -18,6 +18,7 @@ try:
 except (CatalogError, ConfigError) as error:
     # Mistakes of the catalog or config: their message alone, no traceback.
     raise pulumi.RunError(str(error)) from None
-guard = DeletionGuard(str(catalog_file), (voice.id for voice in catalog.voices), environment)
-resources = declare(catalog, environment, project_root, after=guard.reference)
-export(resources, guard.checked)
+# Before any resource is declared: a refused run registers nothing and writes no outputs.
+guard_deletions(str(catalog_file), (voice.id for voice in catalog.voices), environment)
+resources = declare(catalog, environment, project_root)
+export(resources)

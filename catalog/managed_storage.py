@@ -14,14 +14,11 @@ from provider.prompt_files import PromptFile, content_sha256
 class ManagedStorage:
     """One container for the stack; one PromptAudio resource per voice."""
 
-    def __init__(self, spec: StorageSpec, project_root: Path, after: pulumi.Resource) -> None:
+    def __init__(self, spec: StorageSpec, project_root: Path) -> None:
         self._spec = spec
         self._project_root = project_root
-        self._after = after
         self.container = BlobContainer(
-            spec.container,
-            BlobContainerArgs(account_url=spec.account_url, container_name=spec.container),
-            pulumi.ResourceOptions(depends_on=[after]),
+            spec.container, BlobContainerArgs(account_url=spec.account_url, container_name=spec.container)
         )
 
     def upload(self, voice: VoiceSpec) -> tuple[PromptAudio, str]:
@@ -36,7 +33,6 @@ class ManagedStorage:
                 prefix=voice.prefix or "",
                 files=files,
             ),
-            pulumi.ResourceOptions(depends_on=[self._after]),
         )
         return uploaded, content_sha256([file.as_input() for file in files])
 

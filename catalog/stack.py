@@ -34,15 +34,12 @@ class StackResources:
     locales: dict[str, str]
 
 
-def declare(catalog: Catalog, environment: Environment, project_root: Path, after: pulumi.Resource) -> StackResources:
-    """Every resource waits for `after` (the deletion guard's read of the stack) to be done."""
-    projects = {spec.id: _project(spec, environment, after) for spec in catalog.projects}
-    consents = {spec.id: _consent(spec, environment, projects[spec.project_id], after) for spec in catalog.consents}
-    storage = ManagedStorage(catalog.storage, project_root, after) if catalog.storage else None
+def declare(catalog: Catalog, environment: Environment, project_root: Path) -> StackResources:
+    projects = {spec.id: _project(spec, environment) for spec in catalog.projects}
+    consents = {spec.id: _consent(spec, environment, projects[spec.project_id]) for spec in catalog.consents}
+    storage = ManagedStorage(catalog.storage, project_root) if catalog.storage else None
     voices = {
-        spec.id: _voice(
-            spec, environment, projects[spec.project_id], consents[spec.consent_id], storage, project_root, after
-        )
+        spec.id: _voice(spec, environment, projects[spec.project_id], consents[spec.consent_id], storage, project_root)
         for spec in catalog.voices
     }
     locale_of = {spec.id: spec.locale for spec in catalog.consents}
@@ -50,7 +47,7 @@ def declare(catalog: Catalog, environment: Environment, project_root: Path, afte
     return StackResources(projects, consents, voices, locales)
 
 
-def _project(spec: ProjectSpec, environment: Environment, after: pulumi.Resource) -> Project:
+def _project(spec: ProjectSpec, environment: Environment) -> Project:
     return Project(
         spec.id,
         ProjectArgs(
@@ -61,11 +58,10 @@ def _project(spec: ProjectSpec, environment: Environment, after: pulumi.Resource
             display_name=spec.display_name,
             force_delete=spec.force_delete,
         ),
-        pulumi.ResourceOptions(depends_on=[after]),
     )
 
 
-def _consent(spec: ConsentSpec, environment: Environment, project: Project, after: pulumi.Resource) -> Consent:
+def _consent(spec: ConsentSpec, environment: Environment, project: Project) -> Consent:
     return Consent(
         spec.id,
         ConsentArgs(
@@ -81,7 +77,6 @@ def _consent(spec: ConsentSpec, environment: Environment, project: Project, afte
             description=spec.description,
             display_name=spec.display_name,
         ),
-        pulumi.ResourceOptions(depends_on=[after]),
     )
 
 
@@ -92,9 +87,8 @@ def _voice(
     consent: Consent,
     storage: ManagedStorage | None,
     project_root: Path,
-    after: pulumi.Resource,
 ) -> PersonalVoice:
-    depends_on: list[pulumi.Resource] = [after]
+    depends_on: list[pulumi.Resource] = []
     prompt_audio_sha256 = None
     audios, audio_files, mint_read_sas = None, [], False
     if spec.files and storage is not None:
@@ -133,20 +127,20 @@ def _voice(
     )
 
 
-def export(resources: StackResources, checked: pulumi.Output[None]) -> None:
-    for name, value in stack_outputs(resources, checked).items():
+def export(resources: StackResources) -> None:
+    for name, value in stack_outputs(resources).items():
         pulumi.export(name, value)
 
 
-def stack_outputs(resources: StackResources, checked: pulumi.Output[None]) -> dict[str, Any]:
+def stack_outputs(resources: StackResources) -> dict[str, Any]:
     """The outputs contract (README, "Using your voices"; schemas/stack-outputs.schema.json):
-    per voice id what an app relies on, once `checked` resolves (a run that fails it keeps the
-    outputs it had); each consent's status; and the contract's version."""
+    per voice id what an app relies on, each consent's status, and the contract's version.
+    (A run the deletion guard refuses stops before this, and keeps the outputs it had.)"""
     voices = {
         voice_id: _voice_outputs(voice, resources.locales[voice_id]) for voice_id, voice in resources.voices.items()
     }
     return {
-        "voices": checked.apply(lambda _: voices),
+        "voices": voices,
         "consents": {consent_id: consent.status for consent_id, consent in resources.consents.items()},
         "contractVersion": OUTPUTS_CONTRACT_VERSION,
     }

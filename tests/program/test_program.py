@@ -10,6 +10,7 @@ import pulumi
 import pytest
 from pulumi.runtime import rpc
 
+from catalog.deletion_guard import READ_STACK_STATE
 from catalog.stack import stack_outputs
 from tests.program.recording import RecordingMonitor
 
@@ -22,13 +23,15 @@ PROMPT_AUDIO = "pulumi-python:dynamic/storage:PromptAudio"
 
 
 class Mocks(pulumi.runtime.Mocks):
-    """Outputs as the providers would compute them, from the inputs."""
+    """Outputs as the providers would compute them, from the inputs; the stack's state holds
+    the voices `held` (voice id by resource name), none unless a test says."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, str] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         outputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
-        if args.typ == "pulumi:pulumi:StackReference":
-            outputs["outputs"] = {}  # the stack's own last outputs (the deletion guard's): none yet
-        elif args.typ.endswith(":BlobContainer"):
+        if args.typ.endswith(":BlobContainer"):
             outputs["containerUrl"] = f"{outputs['accountUrl']}/{outputs['containerName']}"
         elif args.typ == VOICE:
             outputs.update(speakerProfileId=str(uuid.uuid4()), status="Succeeded")
@@ -37,7 +40,12 @@ class Mocks(pulumi.runtime.Mocks):
         return [args.name, outputs]
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        return {}
+        assert args.token == READ_STACK_STATE  # the deletion guard's read of the stack's state
+        held = {
+            f"urn:pulumi:dev::personal-voice::{VOICE}::{name}": {"type": VOICE, "outputs": {"voiceId": voice_id}}
+            for name, voice_id in self.held.items()
+        }
+        return {"name": args.args["stackName"], "outputs": held}
 
 
 @pytest.fixture
@@ -45,8 +53,9 @@ def monitor(monkeypatch):
     # The keys as a pipeline gives them (tests/program/test_missing_keys.py: without them).
     monkeypatch.setenv("AZURE_SPEECH_KEY", "c3BlZWNoLWtleQ==")
     monkeypatch.setenv("AZURE_STORAGE_KEY", "c3RvcmFnZS1rZXk=")
-    recording = RecordingMonitor(Mocks())
-    pulumi.runtime.set_mocks(Mocks(), project="personal-voice", stack="dev", preview=False, monitor=recording)
+    mocks = Mocks()
+    recording = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project="personal-voice", stack="dev", preview=False, monitor=recording)
     pulumi.runtime.set_all_config({"personal-voice:speechEndpoint": "http://127.0.0.1:8765"})
     yield recording
     pulumi.runtime.set_all_config({}, [])
@@ -100,18 +109,27 @@ def test_voices_depend_on_their_project_consent_and_uploaded_audio(monitor):
     return after_registration(namespace, check)
 
 
+@pytest.mark.parametrize("held", [{}, {"jessica": "JessicaPersonalVoice", "mark": "MarkPersonalVoice"}])
 @pulumi.runtime.test
-def test_every_resource_waits_for_the_deletion_guards_read_of_the_stack(monitor):
-    """A file backend's checkpoint read beside a resource step's write can find it empty."""
+def test_a_stack_that_keeps_its_voices_declares_them_all(monitor, held):
+    monitor.mocks.held = held
     namespace = run_program()
 
-    def check(reference):
-        registered = [r for r in monitor.requests if r.type.startswith("pulumi-python:dynamic/")]
-        assert len(registered) == 8  # project, 2 consents, container, 2 prompt audio, 2 voices
-        assert [r.name for r in registered if reference not in r.dependencies] == []
+    def check():
+        assert set(monitor.of_type(VOICE)) == {"jessica", "mark"}
 
-    reference = namespace["guard"].reference.urn
-    return after_registration(namespace, lambda: reference.apply(check))
+    return after_registration(namespace, check)
+
+
+def test_a_catalog_that_drops_too_many_voices_declares_nothing(monitor):
+    monitor.mocks.held = {"jessica": "JessicaPersonalVoice", "old1": "Old1", "old2": "Old2", "old3": "Old3"}
+    with pytest.raises(pulumi.RunError) as caught:
+        run_program()
+    assert str(caught.value).startswith(
+        "stacks/dev.yaml: voices: this run would delete 3 of the stack's 4 voices (more than 50% of them): "
+        "Old1, Old2, Old3."
+    )
+    assert [r.type for r in monitor.requests if r.type != "pulumi:pulumi:Stack"] == []
 
 
 @pulumi.runtime.test
@@ -142,7 +160,7 @@ def test_outputs_per_voice_id(monitor):
 @pulumi.runtime.test
 def test_the_stack_outputs_keep_their_contract(monitor):
     namespace = run_program()
-    outputs = pulumi.Output.from_input(stack_outputs(namespace["resources"], namespace["guard"].checked))
+    outputs = pulumi.Output.from_input(stack_outputs(namespace["resources"]))
 
     def check(values):
         jsonschema.validate(values, json.loads(OUTPUTS_SCHEMA.read_text()))

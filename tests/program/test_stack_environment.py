@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pulumi
 import pytest
 
-from catalog.deletion_guard import DeletionGuard, deletion_refusal
+from catalog.deletion_guard import READ_STACK_STATE, VOICE_TYPE, deletion_refusal, guard_deletions
 from catalog.environment import Environment, speech_config_problems, with_sas_token
 from provider.errors import ConfigError
 from tests.program.recording import RecordingMonitor
@@ -15,21 +15,28 @@ ENDPOINT = "http://127.0.0.1:8765"
 
 
 class Mocks(pulumi.runtime.Mocks):
-    """The stack's own last outputs hold `held` as their voices (None: no such output)."""
+    """The stack's state holds the voices `held` (voice id by resource name); `answer`, when
+    set, is what the engine answers instead (an exception is raised)."""
 
     def __init__(self) -> None:
-        self.held: object = None
-        self.names: list[tuple[str, str]] = []
+        self.held: dict[str, str] = {}
+        self.answer: object = None
+        self.calls: list[tuple[str, dict]] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        self.names.append((args.typ, args.name))
-        outputs = dict(args.inputs)
-        if args.typ == "pulumi:pulumi:StackReference":
-            outputs["outputs"] = {} if self.held is None else {"voices": self.held}
-        return [args.name, outputs]
+        return [args.name, dict(args.inputs)]
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        return {}
+        self.calls.append((args.token, dict(args.args)))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        if self.answer is not None:
+            return self.answer
+        voices = {
+            f"urn:pulumi:dev::personal-voice::{VOICE_TYPE}::{name}": {"type": VOICE_TYPE, "outputs": {"voiceId": id_}}
+            for name, id_ in self.held.items()
+        }
+        return {"name": args.args["stackName"], "outputs": voices}
 
 
 @pytest.fixture
@@ -213,35 +220,50 @@ def test_new_voices_do_not_count_as_deletes():
     assert deletion_refusal({"a"}, {"a", "b", "c"}, environment) is None
 
 
-@pulumi.runtime.test
-def test_the_guard_reads_the_stacks_own_last_outputs(stack):
+def test_the_guard_reads_the_voices_in_the_stacks_own_state(stack):
     stack_mocks = stack[0]
-    stack_mocks.held = {"a": {}, "b": {}}
-    guard = DeletionGuard("stacks/dev.yaml", iter(["a", "b"]), Environment(endpoint=ENDPOINT))
-
-    def check(_):
-        assert stack_mocks.names == [("pulumi:pulumi:StackReference", "contoso/personal-voice/dev")]
-
-    return guard.checked.apply(check)
+    stack_mocks.held = {"jessica": "JessicaVoice", "mark": "MarkVoice"}
+    guard_deletions("stacks/dev.yaml", iter(["JessicaVoice", "MarkVoice"]), Environment(endpoint=ENDPOINT))
+    assert stack_mocks.calls == [(READ_STACK_STATE, {"stackName": "contoso/personal-voice/dev"})]
+    assert stack[1].requests == []  # it declares nothing
 
 
-@pytest.mark.parametrize("held", [None, ["a", "b"], "a"])
-@pulumi.runtime.test
-def test_a_stack_without_voices_in_its_outputs_deletes_nothing(stack, held):
-    stack[0].held = held
-    guard = DeletionGuard("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT))
-    return guard.checked.apply(lambda value: None)
+def test_a_stack_holding_no_voices_deletes_nothing(stack):
+    guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT))
+    assert len(stack[0].calls) == 1
 
 
-def test_the_guard_stops_a_run_that_deletes_too_many(stack):
-    stack[0].held = {"a": {}, "b": {}, "c": {}}
-
-    @pulumi.runtime.test
-    def run() -> pulumi.Output[None]:
-        return DeletionGuard("stacks/dev.yaml", ["a"], Environment(endpoint=ENDPOINT)).checked
-
+@pytest.mark.parametrize(
+    ("declared", "refusal"),
+    [
+        (["a"], "would delete 2 of the stack's 3 voices (more than 50% of them): b, c."),
+        ([], "would delete 3 of the stack's 3 voices (all of them): a, b, c."),
+    ],
+)
+def test_the_guard_stops_a_run_that_deletes_too_many(stack, declared, refusal):
+    stack[0].held = {"a": "a", "b": "b", "c": "c"}
     with pytest.raises(pulumi.RunError) as caught:
-        run()
-    assert str(caught.value).startswith(
-        "stacks/dev.yaml: voices: this run would delete 2 of the stack's 3 voices (more than 50% of them): b, c."
-    )
+        guard_deletions("stacks/dev.yaml", declared, Environment(endpoint=ENDPOINT))
+    assert str(caught.value).startswith(f"stacks/dev.yaml: voices: this run {refusal}")
+
+
+def test_a_run_allowed_to_delete_reads_nothing(stack):
+    stack[0].held = {"a": "a", "b": "b", "c": "c"}
+    guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT, deletes_allowed=True))
+    assert stack[0].calls == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (Exception("backend unreachable"), "backend unreachable"),
+        ({"name": "contoso/personal-voice/dev"}, "pulumi:pulumi:readStackResourceOutputs gave no resources"),
+    ],
+)
+def test_a_state_that_cannot_be_read_stops_the_run(stack, answer, reason):
+    stack[0].answer = answer
+    with pytest.raises(pulumi.RunError) as caught:
+        guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT))
+    message = str(caught.value)
+    assert message.startswith("stacks/dev.yaml: voices: the stack's state could not be read")
+    assert reason in message and "PV_ALLOW_VOICE_DELETES=1" in message

@@ -62,10 +62,6 @@ def after_all(resources: StackResources, check) -> pulumi.Output:
     return pulumi.Output.all(*waits).apply(lambda _: check())
 
 
-def guard() -> pulumi.CustomResource:
-    return pulumi.CustomResource("test:index:Guard", "guard", {})
-
-
 PROJECTS = (
     ProjectSpec(id="proj", description="Demo", display_name="Demo project", force_delete=True),
     ProjectSpec(id="other"),
@@ -133,8 +129,7 @@ def sha256_of(path: Path) -> str:
 @pulumi.runtime.test
 def test_projects_and_consents_get_their_specs_and_the_stacks_endpoint(monitor, tmp_path):
     environment = Environment(endpoint=ENDPOINT, api_version="2024-02-01-preview")
-    after = guard()
-    resources = declare(Catalog(PROJECTS, CONSENTS, ()), environment, project_root(tmp_path), after)
+    resources = declare(Catalog(PROJECTS, CONSENTS, ()), environment, project_root(tmp_path))
     assert set(resources.projects) == {"proj", "other"} and set(resources.consents) == {"consent", "local"}
 
     def check():
@@ -185,9 +180,6 @@ def test_projects_and_consents_get_their_specs_and_the_stacks_endpoint(monitor, 
         assert jessica.get("audioFile") is None
         local = consents["local"]
         assert (local["audioFile"], local.get("audioUrl"), local["projectId"]) == ("audio/consent.wav", None, "other")
-        guard_urn = monitor.urn_of("test:index:Guard", "guard")
-        for request in [*monitor.of_type(PROJECT).values(), *monitor.of_type(CONSENT).values()]:
-            assert guard_urn in request.dependencies
         proj_urn = monitor.urn_of(PROJECT, "proj")
         assert proj_urn in monitor.of_type(CONSENT)["consent"].propertyDependencies["projectId"].urns
 
@@ -220,7 +212,7 @@ def test_a_voice_on_audio_in_a_container_gets_the_stacks_sas_and_its_own_setting
     environment = Environment(
         endpoint=ENDPOINT, sas_token=pulumi.Output.secret("sv=1&sig=abc"), protect_voices=True, base_model="MadeUp"
     )
-    resources = declare(Catalog(PROJECTS, CONSENTS, (IN_CONTAINER,)), environment, project_root(tmp_path), guard())
+    resources = declare(Catalog(PROJECTS, CONSENTS, (IN_CONTAINER,)), environment, project_root(tmp_path))
     assert list(resources.voices) == ["Jessica"] and resources.locales == {"Jessica": "en-GB"}
 
     def check():
@@ -246,7 +238,6 @@ def test_a_voice_on_audio_in_a_container_gets_the_stacks_sas_and_its_own_setting
         }
         assert request.protect is False
         assert list(request.aliases) == []
-        assert monitor.urn_of("test:index:Guard", "guard") in request.dependencies
         assert monitor.urn_of(PROJECT, "proj") in request.propertyDependencies["projectId"].urns
         assert monitor.urn_of(CONSENT, "consent") in request.propertyDependencies["consentId"].urns
         consent = inputs_of(monitor.of_type(CONSENT)["consent"])
@@ -263,7 +254,7 @@ def test_a_voice_on_audio_in_a_container_gets_the_stacks_sas_and_its_own_setting
 def test_a_voice_of_local_files_without_storage_sends_them_with_its_create(monitor, tmp_path):
     root = project_root(tmp_path)
     environment = Environment(endpoint=ENDPOINT, api_version="2024-02-01-preview", protect_voices=True)
-    resources = declare(Catalog(PROJECTS, CONSENTS, (SENT_WITH_CREATE,)), environment, root, guard())
+    resources = declare(Catalog(PROJECTS, CONSENTS, (SENT_WITH_CREATE,)), environment, root)
     assert list(resources.voices) == ["Mark"] and resources.locales == {"Mark": "de-DE"}
 
     def check():
@@ -298,7 +289,7 @@ def test_a_voice_of_local_files_with_storage_uploads_them_to_its_folder(monitor,
     storage = StorageSpec("https://acct.blob.core.windows.net", "prompts")
     environment = Environment(endpoint=ENDPOINT, sas_token=pulumi.Output.secret("sv=1&sig=abc"))
     catalog = Catalog(PROJECTS, CONSENTS, (UPLOADED, SENT_WITH_CREATE), storage)
-    resources = declare(catalog, environment, root, guard())
+    resources = declare(catalog, environment, root)
 
     def check():
         files = [
@@ -340,8 +331,6 @@ def test_a_voice_of_local_files_with_storage_uploads_them_to_its_folder(monitor,
             "prefix": "anna/",
             "files": files,
         }
-        guard_urn = monitor.urn_of("test:index:Guard", "guard")
-        assert guard_urn in container.dependencies and guard_urn in upload.dependencies
         assert monitor.urn_of(PROMPT_AUDIO, "anna-prompt-audio") in request.dependencies
         assert monitor.urn_of(CONTAINER, "prompts") in upload.propertyDependencies["containerName"].urns
         assert set(monitor.of_type(PROMPT_AUDIO)) == {"anna-prompt-audio", "mark-prompt-audio"}
@@ -354,7 +343,7 @@ def test_an_upload_without_a_prefix_goes_to_the_container_root(monitor, tmp_path
     root = project_root(tmp_path)
     spec = VoiceSpec(id="Anna", project_id="other", consent_id="local", extensions=(".wav",), files=("audio/more.wav",))
     catalog = Catalog(PROJECTS, CONSENTS, (spec,), StorageSpec("https://acct.blob.core.windows.net", "prompts"))
-    resources = declare(catalog, Environment(endpoint=ENDPOINT), root, guard())
+    resources = declare(catalog, Environment(endpoint=ENDPOINT), root)
 
     def check():
         upload = inputs_of(monitor.of_type(PROMPT_AUDIO)["Anna-prompt-audio"])
@@ -367,8 +356,8 @@ def test_an_upload_without_a_prefix_goes_to_the_container_root(monitor, tmp_path
 def test_the_stack_outputs_per_voice_and_consent(monitor, tmp_path):
     environment = Environment(endpoint=ENDPOINT)
     catalog = Catalog(PROJECTS, CONSENTS, (IN_CONTAINER, SENT_WITH_CREATE))
-    resources = declare(catalog, environment, project_root(tmp_path), guard())
-    outputs = stack_outputs(resources, pulumi.Output.from_input(None))
+    resources = declare(catalog, environment, project_root(tmp_path))
+    outputs = stack_outputs(resources)
     assert outputs["contractVersion"] == 1
     assert set(outputs["consents"]) == {"consent", "local"}
 
@@ -414,8 +403,8 @@ def test_the_stack_outputs_per_voice_and_consent(monitor, tmp_path):
 
 @pulumi.runtime.test
 def test_the_outputs_are_exported_as_the_stacks_outputs(monitor, tmp_path):
-    resources = declare(Catalog(PROJECTS, CONSENTS, (IN_CONTAINER,)), Environment(endpoint=ENDPOINT), tmp_path, guard())
-    export(resources, pulumi.Output.from_input(None))
+    resources = declare(Catalog(PROJECTS, CONSENTS, (IN_CONTAINER,)), Environment(endpoint=ENDPOINT), tmp_path)
+    export(resources)
     root = get_root_resource()
     assert isinstance(root, Stack)
     exported = {name: root.outputs[name] for name in ("voices", "consents", "contractVersion")}
