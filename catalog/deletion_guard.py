@@ -16,15 +16,17 @@ the pinned CLI 3.260.0:
   edited or lost (`stack export`, outputs dropped, `stack import`). The stack's own last
   outputs (a `StackReference` to itself, this guard's first design) show none of these;
 - the file and azblob backends (Azurite) accept the stack as `<stack>` or
-  `<organization>/<project>/<stack>` (the form used here, which Pulumi Cloud takes too), and
-  refuse `<project>/<stack>`; a stack that never ran an `up` answers with no resources;
+  `<organization>/<project>/<stack>` (the form used here, as in a `StackReference` on any
+  backend), and refuse `<project>/<stack>`; a stack that never ran an `up` answers with no
+  resources;
 - it costs 8 to 30 ms per run at 2 voices and 140 to 450 ms at 200 (the preview of 200 voices
-  takes 45 s, its refresh against the quota);
+  takes 45 s, most of it their refresh under the request quota);
 - secret outputs and the provider's secret config come back decrypted (the SDK unwraps them
   and marks the answer secret). The guard keeps only each voice's type and `voiceId`, never
   prints the answer; but the engine logs every property it sends at `-v=9`, so a verbose run
-  shows the secrets the state holds (README, Secrets). A run started with
-  `PV_ALLOW_VOICE_DELETES=1` reads nothing.
+  shows the secrets the state holds (README, Secrets: with the key and a SAS token in config
+  and 2 voices, one more key and 4 more SAS signatures per run of the program). A run started
+  with `PV_ALLOW_VOICE_DELETES=1` reads nothing.
 The provider host cannot do this check: the engine deletes without asking the provider first,
 so it sees no delete at preview, and never the stack as a whole. The service's list of voices
 is no substitute either: it holds voices of other stacks and of no stack.

@@ -15,8 +15,8 @@ from typing import Any
 from review.fields import is_hidden
 
 DYNAMIC_PACKAGE = "pulumi-python"
-# The engine's own resources: the stack, stack references (the deletion guard's read of the
-# stack), providers. None is a resource of the service or of storage.
+# The engine's own resources: the stack, stack references (older stacks hold one, the deletion
+# guard's former read of the stack), providers. None is a resource of the service or of storage.
 ENGINE_PACKAGE = "pulumi"
 
 
