@@ -1,6 +1,8 @@
 """The stack's environment read from its config (each mistake named by its config key), the SAS
 token joined to URLs the stack does not manage, and the deletion guard's refusal."""
 
+import contextvars
+import threading
 from collections.abc import Iterator
 
 import pulumi
@@ -22,12 +24,14 @@ class Mocks(pulumi.runtime.Mocks):
         self.held: dict[str, str] = {}
         self.answer: object = None
         self.calls: list[tuple[str, dict]] = []
+        self.events: list[str] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         return [args.name, dict(args.inputs)]
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append((args.token, dict(args.args)))
+        self.events.append("state read")
         if isinstance(self.answer, Exception):
             raise self.answer
         if self.answer is not None:
@@ -256,14 +260,57 @@ def test_a_run_allowed_to_delete_reads_nothing(stack):
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (Exception("backend unreachable"), "backend unreachable"),
+        (
+            Exception("backend unreachable\n  at the engine's stack"),
+            "(backend unreachable); ",
+        ),
         ({"name": "contoso/personal-voice/dev"}, "pulumi:pulumi:readStackResourceOutputs gave no resources"),
     ],
 )
 def test_a_state_that_cannot_be_read_stops_the_run(stack, answer, reason):
+    """In one line, with what the engine said first."""
     stack[0].answer = answer
     with pytest.raises(pulumi.RunError) as caught:
         guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT))
     message = str(caught.value)
     assert message.startswith("stacks/dev.yaml: voices: the stack's state could not be read")
     assert reason in message and "PV_ALLOW_VOICE_DELETES=1" in message
+    assert "\n" not in message
+
+
+class StackRegisteredLate(RecordingMonitor):
+    """Holds the stack's own registration until `release` is set."""
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self.events = mocks.events
+        self.release = threading.Event()
+
+    def RegisterResource(self, request):
+        if request.type != "pulumi:pulumi:Stack":
+            return super().RegisterResource(request)
+        self.release.wait(timeout=30)
+        registered = super().RegisterResource(request)
+        self.events.append("stack registered")
+        return registered
+
+
+def test_the_read_waits_for_the_stacks_own_registration():
+    """A file backend's checkpoint write (the stack's, at a first `up`) beside the read can make
+    it fail: the read comes after it, however late it is. (In a context of its own, so that
+    `set_mocks` registers a new root stack.)"""
+    mocks = Mocks()
+    monitor = StackRegisteredLate(mocks)
+
+    def run() -> None:
+        pulumi.runtime.set_mocks(mocks, project="personal-voice", stack="dev", preview=False, monitor=monitor)
+        guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT))
+
+    releasing = threading.Timer(0.2, monitor.release.set)
+    releasing.start()
+    try:
+        contextvars.Context().run(run)
+    finally:
+        releasing.cancel()
+        monitor.release.set()
+    assert mocks.events == ["stack registered", "state read"]

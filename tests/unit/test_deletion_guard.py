@@ -68,6 +68,16 @@ def test_a_voice_without_a_voice_id_output_counts_by_its_resource_name(outputs):
     assert voices_in_state(answer(voice("jessica", **outputs))) == {"jessica"}
 
 
+@pytest.mark.parametrize("outputs", [None, [], "JessicaVoice"])
+def test_a_voice_whose_outputs_are_not_a_map_counts_by_its_resource_name(outputs):
+    urn = f"{STACK}::{VOICE_TYPE}::jessica"
+    assert voices_in_state(answer((urn, {"type": VOICE_TYPE, "outputs": outputs}))) == {"jessica"}
+
+
+def test_a_resource_name_is_all_of_the_urn_after_the_type():
+    assert voices_in_state(answer(voice("team::jessica"))) == {"team::jessica"}
+
+
 def test_a_stack_that_never_ran_holds_no_voices():
     assert voices_in_state({"name": "organization/personal-voice/dev", "outputs": {}}) == set()
 
