@@ -82,7 +82,8 @@ def read_stack_state() -> Any:
     # this read can make the read fail on a file backend (the checkpoint's .attrs file is
     # rewritten in place). An input that waits for the stack's URN makes the read wait for it.
     root = pulumi.runtime.get_root_resource()
-    stack_name = root.urn.apply(lambda _: own_stack) if root is not None else own_stack
+    assert root is not None, "a Pulumi program runs inside its stack resource"
+    stack_name = root.urn.apply(lambda _: own_stack)
     try:
         answer = pulumi.runtime.invoke(READ_STACK_STATE, {"stackName": stack_name})
     except Exception as error:  # noqa: BLE001 the SDK raises the engine's errors as plain Exceptions

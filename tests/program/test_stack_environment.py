@@ -261,7 +261,7 @@ def test_a_run_allowed_to_delete_reads_nothing(stack):
     ("answer", "reason"),
     [
         (
-            Exception("backend unreachable\n  at the engine's stack"),
+            Exception("backend unreachable\n  at the engine\n  at its backend"),
             "(backend unreachable); ",
         ),
         ({"name": "contoso/personal-voice/dev"}, "pulumi:pulumi:readStackResourceOutputs gave no resources"),
