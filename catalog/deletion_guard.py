@@ -82,7 +82,7 @@ def read_stack_state() -> Any:
     # this read can make the read fail on a file backend (the checkpoint's .attrs file is
     # rewritten in place). An input that waits for the stack's URN makes the read wait for it.
     root = pulumi.runtime.get_root_resource()
-    assert root is not None, "a Pulumi program runs inside its stack resource"
+    assert root is not None  # a Pulumi program runs inside its stack resource
     stack_name = root.urn.apply(lambda _: own_stack)
     try:
         answer = pulumi.runtime.invoke(READ_STACK_STATE, {"stackName": stack_name})
