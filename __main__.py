@@ -5,7 +5,7 @@ from pathlib import Path
 import pulumi
 
 from catalog.deletion_guard import guard_deletions
-from catalog.environment import Environment
+from catalog.environment import Environment, config_sas
 from catalog.loader import CatalogError, load_catalog
 from catalog.stack import declare, export
 from provider.errors import ConfigError
@@ -13,7 +13,7 @@ from provider.errors import ConfigError
 project_root = Path(__file__).parent
 catalog_file = Path("stacks") / f"{pulumi.get_stack()}.yaml"
 try:
-    catalog = load_catalog(project_root / catalog_file, project_root)
+    catalog = load_catalog(project_root / catalog_file, project_root, config_sas())
     environment = Environment.from_config(pulumi.Config(), managed_storage=catalog.storage is not None)
 except (CatalogError, ConfigError) as error:
     # Mistakes of the catalog or config: their message alone, no traceback.

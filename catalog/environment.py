@@ -3,7 +3,7 @@ value checked before any resource is declared, each problem naming its config ke
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -13,6 +13,7 @@ from provider.config import ENDPOINT_CONFIG, StackConfig
 from provider.errors import ConfigError
 from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
 from provider.speech.settings import SpeechSettings
+from provider.storage.config_sas import ConfigSas
 from provider.validation import (
     DEFAULT_BASE_MODEL,
     Problem,
@@ -25,7 +26,6 @@ from provider.validation import (
 API_VERSION_CONFIG = "apiVersion"
 MAX_DELETE_SHARE_CONFIG = "maxVoiceDeleteShare"
 BASE_MODEL_CONFIG = "baseModel"
-SAS_TOKEN_CONFIG = "sasToken"
 PROTECT_VOICES_CONFIG = "protectVoices"
 # Set for one run (`PV_ALLOW_VOICE_DELETES=1 pulumi up`), it lets that run delete more.
 ALLOW_DELETES_ENVIRONMENT_VARIABLE = "PV_ALLOW_VOICE_DELETES"
@@ -42,8 +42,9 @@ class _ProgramConfig:
 class Environment:
     endpoint: str
     api_version: str = DEFAULT_API_VERSION
-    # The SAS token for containers the stack does not manage.
-    sas_token: pulumi.Output[str] | None = None
+    # Config sasToken and its container: catalog URLs outside it are refused (the provider
+    # host joins the token; the program never does).
+    sas: ConfigSas = field(default_factory=ConfigSas)
     # The share of the stack's voices one run may delete (all of them never, unless allowed).
     max_delete_share: float = 0.5
     deletes_allowed: bool = False
@@ -67,25 +68,28 @@ class Environment:
         problems = speech_config_problems(endpoint, api_version, base_model, settings.authentication)
         # The keys the provider host would ask for at the first request (same settings, same environment).
         problems += settings.key_problems() + (settings.storage.key_problems() if managed_storage else [])
-        if problems:
-            raise ConfigError("\n".join(f"config {problem}" for problem in problems))
+        sas_problems = settings.sas.config_problems()
+        if problems or sas_problems:
+            raise ConfigError("\n".join([*(f"config {problem}" for problem in problems), *sas_problems]))
         stack_config = StackConfig(_ProgramConfig())
         share = stack_config.number(MAX_DELETE_SHARE_CONFIG, 0.5, at_least=0, at_most=1)
         return cls(
             endpoint=endpoint,
             api_version=api_version,
-            sas_token=config.get_secret(SAS_TOKEN_CONFIG),
+            sas=settings.sas,
             max_delete_share=share,
             deletes_allowed=environ.get(ALLOW_DELETES_ENVIRONMENT_VARIABLE, "") not in ("", "0"),
             base_model=base_model,
             protect_voices=stack_config.flag(PROTECT_VOICES_CONFIG, False),
         )
 
-    def with_sas(self, url: str) -> pulumi.Input[str]:
-        if self.sas_token is None:
-            return url
-        return pulumi.Output.secret(self.sas_token.apply(lambda token: with_sas_token(url, token)))
 
+
+def config_sas(environ: Mapping[str, str] = os.environ) -> ConfigSas:
+    """Config sasToken and its container, for the catalog's URLs to be checked against (before
+    `Environment.from_config`, which needs to know whether the catalog has storage, names any
+    mistake of these two keys)."""
+    return ConfigSas.load(_ProgramConfig(), environ)
 
 def speech_config_problems(
     endpoint: object, api_version: object, base_model: object, authentication: str
@@ -97,8 +101,3 @@ def speech_config_problems(
     problems += check_one_of(API_VERSION_CONFIG, api_version, API_VERSIONS)
     problems += check_base_model(BASE_MODEL_CONFIG, base_model)
     return problems
-
-
-def with_sas_token(url: str, token: str) -> str:
-    """A container's (or a blob's) URL with config `sasToken` joined to it, as the service gets it."""
-    return f"{url}?{token.lstrip('?')}"

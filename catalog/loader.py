@@ -16,6 +16,7 @@ from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceS
 from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
 from provider.speech.client import API_VERSIONS
 from provider.speech.voice_inputs import CREATE_REQUESTS, SEED_API_VERSION, SEED_DOCUMENT_POST
+from provider.storage.config_sas import ConfigSas
 from provider.storage.inputs import check_container_name
 from provider.validation import (
     check_base_model,
@@ -98,14 +99,16 @@ class CatalogError(Exception):
         super().__init__("invalid catalog:\n" + "\n".join(f"  {p}" for p in problems))
 
 
-def load_catalog(path: Path, project_root: Path | None = None) -> Catalog:
+def load_catalog(path: Path, project_root: Path | None = None, sas: ConfigSas | None = None) -> Catalog:
+    """`sas`: config sasToken and its container; a URL it would be joined to that lies outside
+    that container is a problem of the catalog."""
     if not path.is_file():
         raise CatalogError([CatalogProblem(str(path), 1, "(file)", "no such catalog file")])
     try:
         loaded = load_with_lines(path)
     except YamlSyntaxError as error:
         raise CatalogError([CatalogProblem(str(path), error.line, "(yaml)", error.reason)]) from None
-    checker = _Checker(str(path), loaded.lines, project_root or path.resolve().parent.parent)
+    checker = _Checker(str(path), loaded.lines, project_root or path.resolve().parent.parent, sas or ConfigSas())
     for key_path in loaded.duplicate_keys:
         checker.problem(key_path, "given twice in one mapping")
     catalog = checker.catalog(loaded.data)
@@ -115,10 +118,11 @@ def load_catalog(path: Path, project_root: Path | None = None) -> Catalog:
 
 
 class _Checker:
-    def __init__(self, file: str, lines: dict[Path_, int], project_root: Path) -> None:
+    def __init__(self, file: str, lines: dict[Path_, int], project_root: Path, sas: ConfigSas) -> None:
         self.file = file
         self.lines = lines
         self.project_root = project_root
+        self.sas = sas
         self.problems: list[CatalogProblem] = []
         self.prefixes: list[tuple[Path_, str]] = []
 
@@ -204,6 +208,14 @@ class _Checker:
         if not problems and urlsplit(value).query and "sig=" not in value.lower():
             self.problem(path, "must not carry a query: a SAS token comes from secret config or the stack")
 
+    def read_with_config_sas(self, path: Path_, value: str) -> None:
+        """A URL the provider host joins config sasToken to: only inside the token's container."""
+        self.url_without_query(path, value)
+        if not any(problem.field == _dotted(path) for problem in self.problems):
+            refused = self.sas.refusal(value)
+            if refused is not None:
+                self.problem(path, refused)
+
     def local_file(self, path: Path_, value: Any) -> str | None:
         if not isinstance(value, str) or not value:
             self.problem(path, "must be a file path relative to the project root")
@@ -259,7 +271,7 @@ class _Checker:
         if audio_file is not None:
             audio_file = self.local_file((*path, "audioFile"), audio_file)
         if isinstance(audio_url, str):
-            self.url_without_query((*path, "audioUrl"), audio_url)
+            self.read_with_config_sas((*path, "audioUrl"), audio_url)
         return ConsentSpec(
             id=str(entry.get("id")),
             project_id=str(entry.get("projectId")),
@@ -288,7 +300,7 @@ class _Checker:
             extensions = self.extensions((*audios_path, "extensions"), audios.get("extensions"))
             container_url = audios.get("containerUrl")
             if isinstance(container_url, str):
-                self.url_without_query((*audios_path, "containerUrl"), container_url)
+                self.read_with_config_sas((*audios_path, "containerUrl"), container_url)
             files = self.prompt_files((*audios_path, "files"), audios.get("files"), extensions)
             if files and storage is not None:
                 self.own_prefix((*audios_path, "prefix"), audios.get("prefix"))

@@ -73,7 +73,7 @@ def _consent(spec: ConsentSpec, environment: Environment, project: Project) -> C
             company_name=spec.company_name,
             locale=spec.locale,
             audio_file=spec.audio_file,
-            audio_url=environment.with_sas(spec.audio_url) if spec.audio_url else None,
+            audio_url=spec.audio_url,
             description=spec.description,
             display_name=spec.display_name,
         ),
@@ -99,7 +99,7 @@ def _voice(
     elif spec.files:
         audio_files = [PromptFile.in_project(path, project_root) for path in spec.files]
     else:
-        audios = AudiosArgs(environment.with_sas(str(spec.container_url)), list(spec.extensions), spec.prefix)
+        audios = AudiosArgs(str(spec.container_url), list(spec.extensions), spec.prefix)
     return PersonalVoice(
         spec.resource_name,
         PersonalVoiceArgs(

@@ -13,14 +13,14 @@ from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoun
 from azure.storage.blob import BlobClient, ContainerClient
 
 from catalog.audio_files import wav_problem
-from catalog.environment import SAS_TOKEN_CONFIG, with_sas_token
 from catalog.specs import Catalog, ConsentSpec, StorageSpec, VoiceSpec
 from doctor.network import network_reason
 from doctor.results import CheckResult
 from provider.blob_container import container_url
-from provider.config import ConfigSource, StackConfig
-from provider.errors import ConfigError
+from provider.config import ConfigSource
+from provider.errors import ConfigError, ProviderError
 from provider.storage.client import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, error_code
+from provider.storage.config_sas import SAS_CONTAINER_CONFIG, SAS_TOKEN_CONFIG, ConfigSas
 from provider.storage.sas import short_lived_container_url
 from provider.storage.settings import StorageSettings
 from provider.validation import normalise_extension
@@ -41,9 +41,9 @@ _CLIENT_OPTIONS: dict[str, Any] = {
 
 
 def check_storage(catalog: Catalog, source: ConfigSource, environ: Mapping[str, str], stack: str) -> list[CheckResult]:
-    sas_token = StackConfig(source).get(SAS_TOKEN_CONFIG)
-    results = [_voice_container(voice, sas_token, stack) for voice in catalog.voices if voice.container_url]
-    results += [_consent_recording(consent, sas_token, stack) for consent in catalog.consents if consent.audio_url]
+    sas = ConfigSas.load(source)
+    results = [_voice_container(voice, sas, stack) for voice in catalog.voices if voice.container_url]
+    results += [_consent_recording(consent, sas, stack) for consent in catalog.consents if consent.audio_url]
     if catalog.storage is not None:
         results.append(_managed_container(catalog.storage, source, environ, stack))
     if not results:
@@ -51,21 +51,23 @@ def check_storage(catalog: Catalog, source: ConfigSource, environ: Mapping[str, 
     return results
 
 
-def _voice_container(voice: VoiceSpec, sas_token: str | None, stack: str) -> CheckResult:
+def _voice_container(voice: VoiceSpec, sas: ConfigSas, stack: str) -> CheckResult:
     check = f"{PROMPT_AUDIO} of {voice.id}"
     url = str(voice.container_url)
     where = f"{url} under {voice.prefix or '(no prefix)'!r}"
     extensions = tuple(normalise_extension(extension) for extension in voice.extensions)
     try:
-        container = ContainerClient.from_container_url(_with_sas(url, sas_token), **_CLIENT_OPTIONS)
+        container = ContainerClient.from_container_url(sas.joined("containerUrl", url), **_CLIENT_OPTIONS)
         names = [
             blob.name
             for blob in container.list_blobs(name_starts_with=voice.prefix or None)
             if blob.name.lower().endswith(extensions)
         ]
         problems = {name: _recording_problem(container, name) for name in names[:MAX_INSPECTED]}
+    except ProviderError as error:
+        return CheckResult.fail(check, error.message, _sas_container_todo(error, stack))
     except AzureError as error:
-        return CheckResult.fail(check, f"{url} cannot be listed: {_reason(error)}", _sas_todo(sas_token, stack))
+        return CheckResult.fail(check, f"{url} cannot be listed: {_reason(error)}", _sas_todo(sas.token, stack))
     if not names:
         return CheckResult.fail(
             check,
@@ -92,13 +94,15 @@ def _recording_problem(container: ContainerClient, name: str) -> str | None:
     return wav_problem(io.BytesIO(header))
 
 
-def _consent_recording(consent: ConsentSpec, sas_token: str | None, stack: str) -> CheckResult:
+def _consent_recording(consent: ConsentSpec, sas: ConfigSas, stack: str) -> CheckResult:
     check = f"{CONSENT_AUDIO} of {consent.id}"
     url = str(consent.audio_url)
     try:
-        size = BlobClient.from_blob_url(_with_sas(url, sas_token), **_CLIENT_OPTIONS).get_blob_properties().size
+        size = BlobClient.from_blob_url(sas.joined("audioUrl", url), **_CLIENT_OPTIONS).get_blob_properties().size
+    except ProviderError as error:
+        return CheckResult.fail(check, error.message, _sas_container_todo(error, stack))
     except AzureError as error:
-        return CheckResult.fail(check, f"{url} cannot be read: {_reason(error)}", _sas_todo(sas_token, stack))
+        return CheckResult.fail(check, f"{url} cannot be read: {_reason(error)}", _sas_todo(sas.token, stack))
     return CheckResult.ok(check, f"{url} can be read ({size} bytes)")
 
 
@@ -142,8 +146,13 @@ def _reason(error: AzureError) -> str:
     return network_reason(str(error))
 
 
-def _with_sas(url: str, sas_token: str | None) -> str:
-    return with_sas_token(url, sas_token) if sas_token else url
+def _sas_container_todo(error: ProviderError, stack: str) -> str:
+    if isinstance(error, ConfigError):
+        return f"`pulumi config set {SAS_CONTAINER_CONFIG} <container URL> --stack {stack}`"
+    return (
+        f"config {SAS_TOKEN_CONFIG} goes only to the container config {SAS_CONTAINER_CONFIG} names: "
+        "fix the URL in the catalog, or that key"
+    )
 
 
 def _sas_todo(sas_token: str | None, stack: str) -> str:

@@ -1,7 +1,7 @@
 """The Consent resource: the voice talent's recorded consent statement, in a project.
 
-The recording comes either as `audioUrl` (a blob URL, secret when it carries a SAS) or as a
-local `audioFile` sent with the multipart create. For a file, `check` records its SHA-256
+The recording comes either as `audioUrl` (a plain blob URL; the provider host joins config
+sasToken to it at create) or as a local `audioFile` sent with the multipart create. For a file, `check` records its SHA-256
 as `audioSha256`, so a new recording at the same path is a change (a replacement: the
 service cannot swap a consent's recording).
 """
@@ -110,7 +110,8 @@ class ConsentProvider(CustomVoiceResourceProvider):
             if props.get(key) is not None
         }
         if props.get("audioUrl"):
-            return client.create(CONSENT, consent_id, {**fields, "audioUrl": props["audioUrl"]})
+            url = self.settings.sas.joined("audioUrl", props["audioUrl"])
+            return client.create(CONSENT, consent_id, {**fields, "audioUrl": url})
         recording = {"path": props["audioFile"], "sha256": props.get("audioSha256")}
         return client.create_from_files(
             CONSENT, consent_id, fields, [(Path(recording["path"]).name, read_verified(recording))]
@@ -136,7 +137,7 @@ class ConsentArgs:
 
 
 class Consent(Resource, module="customvoice", name="Consent"):
-    """A voice talent's consent. `audioUrl` is a secret output, since it may carry a SAS."""
+    """A voice talent's consent."""
 
     # Attributes keep the API's camelCase names, as dynamic resources' outputs do.
     consentId: pulumi.Output[str]
@@ -155,11 +156,9 @@ class Consent(Resource, module="customvoice", name="Consent"):
             "locale": args.locale,
             "description": args.description,
             "displayName": args.display_name,
-            # Secret from the start: a SAS in it must never reach state in plaintext.
-            "audioUrl": pulumi.Output.secret(args.audio_url) if args.audio_url is not None else None,
+            "audioUrl": args.audio_url,
             "audioFile": args.audio_file,
         }
         for output in ("audioSha256", *ConsentProvider.service_output_keys, "audioUrlWithoutSas"):
             props.setdefault(output, None)
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["audioUrl"])
-        super().__init__(ConsentProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret_outputs, opts))
+        super().__init__(ConsentProvider(), resource_name, props, opts)

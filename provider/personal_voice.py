@@ -39,8 +39,8 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
     input_keys = INPUT_KEYS
     service_output_keys = SERVICE_OUTPUT_KEYS
     # Every field of the request body replaces, and so does the content of the prompt
-    # audio: the voice is trained once from what it read. The SAS token in
-    # audios.containerUrl and the API version are how it was reached: in place.
+    # audio: the voice is trained once from what it read. The API version, and the SAS token
+    # that state of an earlier version holds in audios.containerUrl, are how it was reached: in place.
     diff_rules = DiffRules(
         replacing=(
             "endpoint",
@@ -76,6 +76,10 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
 
     def send_create(self, client: CustomVoiceClient, props: dict[str, Any]) -> CreateAnswer:
         voice_id, body = props["voiceId"], request_body(props)
+        if "audios" in body and not props.get("mintReadSas"):
+            # Config sasToken, checked against the container it was issued for before any request.
+            url = self.settings.sas.joined("audios.containerUrl", body["audios"]["containerUrl"])
+            body["audios"] = {**body["audios"], "containerUrl": url}
         if props.get("baseModel"):
             check_base_model_listed(client, voice_id, props["baseModel"])
         if "audioFiles" in props:
@@ -140,8 +144,8 @@ class PersonalVoiceArgs:
 
 class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
     """An Azure AI Speech personal voice. With no `voice_id`, the id is derived from the
-    resource name. The whole `audios` output is secret, since its containerUrl carries a
-    SAS token; `container_url_without_sas` is the part a reviewer may read."""
+    resource name. `audios.containerUrl` is a plain URL, shown as it is: the SAS the service
+    reads it with is joined (config sasToken) or minted by the provider host at create."""
 
     # Attributes keep the API's camelCase names, as dynamic resources' outputs do.
     voiceId: pulumi.Output[str]
@@ -173,18 +177,14 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
         }
         for output in (*SERVICE_OUTPUT_KEYS, "containerUrlWithoutSas"):
             props.setdefault(output, None)
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["audios"])
-        super().__init__(
-            PersonalVoiceProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret_outputs, opts)
-        )
+        super().__init__(PersonalVoiceProvider(), resource_name, props, opts)
 
 
 def _audios(audios: AudiosArgs | None) -> dict[str, Any] | None:
     if audios is None:
         return None
     return {
-        # Secret from the start: its SAS must never reach state in plaintext.
-        "containerUrl": pulumi.Output.secret(audios.container_url),
+        "containerUrl": audios.container_url,
         "prefix": audios.prefix,
         "extensions": audios.extensions,
     }

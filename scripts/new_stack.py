@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalog.environment import API_VERSION_CONFIG, ENDPOINT_CONFIG, SAS_TOKEN_CONFIG, speech_config_problems
+from catalog.environment import API_VERSION_CONFIG, ENDPOINT_CONFIG, speech_config_problems
 from doctor.stack_config import pulumi_error_reason
 from provider.authentication import (
     AUTHENTICATION_CONFIG,
@@ -32,6 +32,7 @@ from provider.authentication import (
 )
 from provider.speech.client import DEFAULT_API_VERSION
 from provider.speech.settings import KEY_CONFIG
+from provider.storage.config_sas import SAS_CONTAINER_CONFIG, SAS_TOKEN_CONFIG
 from provider.storage.settings import STORAGE_KEY_CONFIG
 from provider.validation import DEFAULT_BASE_MODEL
 from scripts.changed_stacks import STACK_NAME
@@ -255,6 +256,9 @@ def _plain_config(plan: Plan) -> dict[str, str]:
     }
     if plan.entra_client_id:
         config[ENTRA_CLIENT_ID_CONFIG] = plan.entra_client_id
+    if plan.storage.kind == CONTAINER and plan.storage.container_url:
+        # The one container config sasToken goes to (provider.storage.config_sas).
+        config[SAS_CONTAINER_CONFIG] = plan.storage.container_url
     return config
 
 

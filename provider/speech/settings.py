@@ -26,6 +26,7 @@ from provider.redaction import register_secret
 from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
 from provider.speech.polling import PollSettings
 from provider.speech.request_budget import REQUEST_BUDGET_CONFIG
+from provider.storage.config_sas import ConfigSas
 from provider.storage.settings import StorageSettings
 from provider.validation import Problem, check_entra_endpoint
 
@@ -52,6 +53,8 @@ class SpeechSettings:
     requests_per_10_seconds: int = 50
     # For the prompt audio SAS a voice's create mints (`mintReadSas`).
     storage: StorageSettings = field(default_factory=StorageSettings, repr=False)
+    # Config sasToken, joined at create to URLs of the container it was issued for.
+    sas: ConfigSas = field(default_factory=ConfigSas, repr=False)
 
     @classmethod
     def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "SpeechSettings":
@@ -72,6 +75,7 @@ class SpeechSettings:
                 config.number(REQUEST_BUDGET_CONFIG, defaults.requests_per_10_seconds, at_least=0, at_most=100_000)
             ),
             storage=StorageSettings.load(source, environ),
+            sas=ConfigSas.load(source),
         )
 
     def key_problems(self) -> list[Problem]:

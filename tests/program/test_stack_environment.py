@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from catalog.deletion_guard import READ_STACK_STATE, VOICE_TYPE, deletion_refusal, guard_deletions
-from catalog.environment import Environment, speech_config_problems, with_sas_token
+from catalog.environment import Environment, speech_config_problems
 from provider.errors import ConfigError
 from tests.program.recording import RecordingMonitor
 
@@ -71,7 +71,7 @@ def test_the_defaults_of_a_stack_that_sets_only_its_endpoint(stack):
     assert (
         environment.endpoint,
         environment.api_version,
-        environment.sas_token,
+        environment.sas.token,
         environment.max_delete_share,
         environment.deletes_allowed,
         environment.base_model,
@@ -165,30 +165,26 @@ def test_speech_config_problems_name_each_key():
     ]
 
 
-@pytest.mark.parametrize(
-    ("token", "url"), [("sv=1&sig=x", "https://a/c?sv=1&sig=x"), ("?sv=1&sig=x", "https://a/c?sv=1&sig=x")]
-)
-def test_a_sas_token_is_joined_with_one_question_mark(token, url):
-    assert with_sas_token("https://a/c", token) == url
-
-
 @pulumi.runtime.test
-def test_the_stacks_sas_token_reaches_urls_as_a_secret(stack):
+def test_a_sas_token_needs_the_container_it_was_issued_for(stack):
     configure({"speechEndpoint": ENDPOINT, "sasToken": "?sv=1&sig=abc"}, ["personal-voice:sasToken"])
+    with pytest.raises(ConfigError) as raised:
+        Environment.from_config(pulumi.Config(), {})
+    assert str(raised.value) == (
+        "config sasTokenContainer is required when config sasToken is set: the URL of the one container "
+        "the token was issued for, such as https://{account}.blob.core.windows.net/{container}"
+    )
+    configure(
+        {
+            "speechEndpoint": ENDPOINT,
+            "sasToken": "?sv=1&sig=abc",
+            "sasTokenContainer": "https://a.blob.core.windows.net/c",
+        },
+        ["personal-voice:sasToken"],
+    )
     environment = Environment.from_config(pulumi.Config(), {})
-    with_sas = environment.with_sas("https://a.blob.core.windows.net/c")
-    assert isinstance(with_sas, pulumi.Output)
-
-    def check(values):
-        url, secret = values
-        assert url == "https://a.blob.core.windows.net/c?sv=1&sig=abc"
-        assert secret is True
-
-    return pulumi.Output.all(with_sas, pulumi.Output.from_input(with_sas).is_secret()).apply(check)
-
-
-def test_without_a_sas_token_a_url_stays_as_it_is():
-    assert Environment(endpoint=ENDPOINT).with_sas("https://a/c") == "https://a/c"
+    assert environment.sas.container == "https://a.blob.core.windows.net/c"
+    assert environment.sas.refusal("https://b.blob.core.windows.net/c") is not None
 
 
 @pytest.mark.parametrize(

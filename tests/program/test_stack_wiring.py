@@ -15,6 +15,7 @@ from catalog.environment import Environment
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
 from catalog.stack import StackResources, declare, export, stack_outputs
 from provider.prompt_files import content_sha256
+from provider.storage.config_sas import ConfigSas
 from tests.audio import write_wav
 from tests.program.recording import RecordingMonitor
 
@@ -208,10 +209,10 @@ def voice_fields(inputs: dict) -> dict:
 
 
 @pulumi.runtime.test
-def test_a_voice_on_audio_in_a_container_gets_the_stacks_sas_and_its_own_settings(monitor, tmp_path):
-    environment = Environment(
-        endpoint=ENDPOINT, sas_token=pulumi.Output.secret("sv=1&sig=abc"), protect_voices=True, base_model="MadeUp"
-    )
+def test_a_voice_on_audio_in_a_container_gets_its_plain_url_and_its_own_settings(monitor, tmp_path):
+    """Config sasToken is no input: the provider host joins it at create."""
+    sas = ConfigSas("sv=1&sig=abc", "https://a.blob.core.windows.net/voices")
+    environment = Environment(endpoint=ENDPOINT, sas=sas, protect_voices=True, base_model="MadeUp")
     resources = declare(Catalog(PROJECTS, CONSENTS, (IN_CONTAINER,)), environment, project_root(tmp_path))
     assert list(resources.voices) == ["Jessica"] and resources.locales == {"Jessica": "en-GB"}
 
@@ -224,7 +225,7 @@ def test_a_voice_on_audio_in_a_container_gets_the_stacks_sas_and_its_own_setting
             "projectId": "proj",
             "consentId": "consent",
             "audios": {
-                "containerUrl": "https://a.blob.core.windows.net/voices?sv=1&sig=abc",
+                "containerUrl": "https://a.blob.core.windows.net/voices",
                 "prefix": "jessica/",
                 "extensions": [".wav", ".mp3"],
             },
@@ -241,7 +242,15 @@ def test_a_voice_on_audio_in_a_container_gets_the_stacks_sas_and_its_own_setting
         assert monitor.urn_of(PROJECT, "proj") in request.propertyDependencies["projectId"].urns
         assert monitor.urn_of(CONSENT, "consent") in request.propertyDependencies["consentId"].urns
         consent = inputs_of(monitor.of_type(CONSENT)["consent"])
-        assert consent["audioUrl"] == "https://a.blob.core.windows.net/consents/jessica.wav?sv=1&sig=abc"
+        assert consent["audioUrl"] == "https://a.blob.core.windows.net/consents/jessica.wav"
+        # Not secret either: a review shows where the audio is read from.
+        assert (
+            rpc.deserialize_properties(request.object)["audios"]["containerUrl"]
+            == "https://a.blob.core.windows.net/voices"
+        )
+        raw_consent = rpc.deserialize_properties(monitor.of_type(CONSENT)["consent"].object)
+        assert raw_consent["audioUrl"] == "https://a.blob.core.windows.net/consents/jessica.wav"
+        assert "audios" not in request.additionalSecretOutputs
         # A local recording has no URL to join the token to.
         local = inputs_of(monitor.of_type(CONSENT)["local"])
         assert (local["audioFile"], local.get("audioUrl")) == ("audio/consent.wav", None)
@@ -287,7 +296,7 @@ def test_a_voice_of_local_files_without_storage_sends_them_with_its_create(monit
 def test_a_voice_of_local_files_with_storage_uploads_them_to_its_folder(monitor, tmp_path):
     root = project_root(tmp_path)
     storage = StorageSpec("https://acct.blob.core.windows.net", "prompts")
-    environment = Environment(endpoint=ENDPOINT, sas_token=pulumi.Output.secret("sv=1&sig=abc"))
+    environment = Environment(endpoint=ENDPOINT, sas=ConfigSas("sv=1&sig=abc", "https://acct.blob.core.windows.net/c"))
     catalog = Catalog(PROJECTS, CONSENTS, (UPLOADED, SENT_WITH_CREATE), storage)
     resources = declare(catalog, environment, root)
 

@@ -7,6 +7,7 @@ import pytest
 
 from catalog.loader import CatalogError, CatalogProblem, load_catalog
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
+from provider.storage.config_sas import ConfigSas
 from tests.audio import write_wav
 
 PROJECT = "projects:\n  - id: proj\n"
@@ -323,6 +324,32 @@ def test_a_sas_signature_is_refused_in_any_text_field_and_case(tmp_path):
             "set the token with `pulumi config set --secret sasToken <token>`"
         )
     ]
+
+
+def test_with_config_sas_token_a_url_outside_its_container_is_refused(tmp_path):
+    """A pull request that points a URL elsewhere fails the preview; the token's own container,
+    named in another case or with a trailing dot, is its container."""
+    bound = ConfigSas("sv=1&sig=abc", "https://contoso.blob.core.windows.net/voices")
+    text = VALID.replace("contoso.blob.core.windows.net/consents", "Contoso.blob.core.windows.net./voices/consents")
+    assert load_catalog(write(tmp_path, text), tmp_path, bound).voices[0].container_url is not None
+    moved = text.replace("https://contoso.blob.core.windows.net/voices", "https://evil.example.net/voices")
+    moved = moved.replace("https://Contoso.blob", "https://contoso.blob.core.windows.net@Contoso.blob")
+    path = write(tmp_path, moved)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path, tmp_path, bound)
+    assert [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems] == [
+        (
+            "9: consents[0].audioUrl: https://contoso.blob.core.windows.net@Contoso.blob.core.windows.net./voices/consents"
+            "/jessica.wav names a user before its host (user@host), which hides the host it goes to"
+        ),
+        (
+            "15: voices[0].audios.containerUrl: https://evil.example.net/voices is outside the container config sasToken "
+            "was issued for (sasTokenContainer: https://contoso.blob.core.windows.net/voices): the token goes to no "
+            "other scheme, host, account or container"
+        ),
+    ]
+    # With no token, URLs go as they are: nothing to refuse.
+    assert load_catalog(path, tmp_path, ConfigSas()).voices[0].container_url == "https://evil.example.net/voices"
 
 
 def test_a_url_with_a_query_but_no_signature(tmp_path):

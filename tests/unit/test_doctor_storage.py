@@ -50,7 +50,9 @@ def test_a_container_with_a_usable_recording(azurite, container):
     container.upload_blob("jane/two.mp3", mp3_bytes(6))
     container.upload_blob("other/three.wav", wav_bytes(2, 24000))
 
-    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container))
+    [result] = check(
+        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+    )
 
     assert result.line() == (
         f"ok    prompt audio of JaneVoice: 2 recording(s) in {container.url} under 'jane/'; 2 of 2 read usable"
@@ -61,7 +63,9 @@ def test_recordings_the_service_would_not_train_on(azurite, container):
     container.upload_blob("jane/short.wav", wav_bytes(3, 24000))
     container.upload_blob("jane/odd-rate.wav", wav_bytes(8, 22050))
 
-    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container))
+    [result] = check(
+        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+    )
 
     assert result.line() == (
         f"FAIL  prompt audio of JaneVoice: no usable recording in {container.url} under 'jane/': jane/odd-rate.wav: "
@@ -73,7 +77,9 @@ def test_recordings_the_service_would_not_train_on(azurite, container):
 def test_no_recording_under_the_prefix(azurite, container):
     container.upload_blob("john/one.wav", wav_bytes(8, 24000))
 
-    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container))
+    [result] = check(
+        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+    )
 
     assert result.found == f"no recording with .wav, .mp3 in {container.url} under 'jane/'"
     assert result.todo.startswith("upload the recordings there")
@@ -83,13 +89,28 @@ def test_a_sas_the_account_does_not_take_names_its_expiry_and_shows_no_signature
     expiry = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     expired = sas_of(azurite, container, expiry=expiry)
 
-    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=expired)
+    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=expired, sasTokenContainer=container.url)
 
     assert result.found == f"{container.url} cannot be listed: HTTP 403 AuthorizationFailure"
     assert result.todo.startswith("check the URL, and that config sasToken allows read and list there and is valid")
     assert f"(it expires {expiry.strftime('%Y-%m-%dT%H:%M:%SZ')})" in result.todo
     signature = expired.split("sig=")[1]
     assert signature not in result.line()
+
+
+def test_the_sas_token_is_not_sent_outside_its_container(azurite, container):
+    elsewhere = azurite.new_container()
+    try:
+        token = sas_of(azurite, container)
+        voice = voice_in(elsewhere.url)
+        [outside] = check(Catalog(voices=(voice,)), sasToken=token, sasTokenContainer=container.url)
+        [unbound] = check(Catalog(voices=(voice,)), sasToken=token)
+    finally:
+        elsewhere.delete_container()
+    assert outside.found.startswith(f"containerUrl: {elsewhere.url} is outside the container config sasToken")
+    assert outside.todo.startswith("config sasToken goes only to the container config sasTokenContainer names")
+    assert unbound.found.startswith("config sasTokenContainer is required when config sasToken is set")
+    assert unbound.todo == "`pulumi config set sasTokenContainer <container URL> --stack mine`"
 
 
 def test_no_sas_token_says_the_stack_would_send_none(container):
@@ -109,7 +130,9 @@ def test_a_consent_recording_is_read_with_the_same_sas(azurite, container):
     )
     missing = replace(here, id="gone-consent", audio_url=f"{container.url}/gone.wav")
 
-    found, gone = check(Catalog(consents=(here, missing)), sasToken=sas_of(azurite, container))
+    found, gone = check(
+        Catalog(consents=(here, missing)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+    )
 
     size = len(wav_bytes(3, 24000))
     assert (
