@@ -75,7 +75,7 @@ class SpeechSettings:
                 config.number(REQUEST_BUDGET_CONFIG, defaults.requests_per_10_seconds, at_least=0, at_most=100_000)
             ),
             storage=StorageSettings.load(source, environ),
-            sas=ConfigSas.load(source),
+            sas=ConfigSas.load(source, environ),
         )
 
     def key_problems(self) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""Config `sasToken`, and the one container it was issued for (`sasTokenContainer`).
+"""Config `sasToken`, and the one container it was issued for (`sasContainer`).
 
 The token is a secret of the stack's config and never a resource input: the program gives
 each voice and consent its plain URL, and the provider host joins the token to it when it
@@ -12,6 +12,8 @@ SAS carries `sr=c` (some container), an account SAS its services and resource ty
 resource a SAS is for is signed into it, not written in it.
 """
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -21,7 +23,9 @@ from provider.redaction import register_sas
 from provider.validation import check_url, is_loopback
 
 SAS_TOKEN_CONFIG = "sasToken"
-SAS_CONTAINER_CONFIG = "sasTokenContainer"
+# Instead of config sasToken: the engine's verbose log (-v=9) prints config, the environment never.
+SAS_TOKEN_ENVIRONMENT_VARIABLE = "PV_SAS_TOKEN"
+SAS_CONTAINER_CONFIG = "sasContainer"
 CONTAINER_FORM = "https://{account}.blob.core.windows.net/{container}"
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 
@@ -73,9 +77,10 @@ class ConfigSas:
     container: str | None = None
 
     @classmethod
-    def load(cls, source: ConfigSource | None) -> "ConfigSas":
+    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "ConfigSas":
         config = StackConfig(source)
-        token, container = config.get(SAS_TOKEN_CONFIG), config.get(SAS_CONTAINER_CONFIG)
+        token = config.get(SAS_TOKEN_CONFIG) or environ.get(SAS_TOKEN_ENVIRONMENT_VARIABLE) or None
+        container = config.get(SAS_CONTAINER_CONFIG)
         token = str(token).strip().lstrip("?") if token is not None else None
         register_sas(f"?{token}" if token else None)
         return cls(token=token or None, container=str(container).strip() if container is not None else None)
@@ -87,8 +92,9 @@ class ConfigSas:
         if self.container is None:
             return [
                 (
-                    f"config {SAS_CONTAINER_CONFIG} is required when config {SAS_TOKEN_CONFIG} is set: the URL of "
-                    f"the one container the token was issued for, such as {CONTAINER_FORM}"
+                    f"config {SAS_CONTAINER_CONFIG} is required when config {SAS_TOKEN_CONFIG} (or "
+                    f"{SAS_TOKEN_ENVIRONMENT_VARIABLE}) is set: the URL of the one container the token was issued "
+                    f"for, such as {CONTAINER_FORM}"
                 )
             ]
         try:

@@ -16,7 +16,7 @@ CATALOG: dict[str, Any] = {
             "voiceTalentName": "Jessica Smith",
             "companyName": "Contoso",
             "locale": "en-US",
-            "audioUrl": "http://127.0.0.1:10000/devstoreaccount1/consents/jessica.wav",
+            "audioUrl": "http://127.0.0.1:10000/devstoreaccount1/voices/consents/jessica.wav",
         }
     ],
     "voices": [

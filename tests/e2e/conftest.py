@@ -32,6 +32,8 @@ from tests.storage_fixtures import ACCOUNT_KEY
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "e2e0123456789abcdef0123456789abc"
 SAS_SIGNATURES = ("ZTJlc2lnbmF0dXJlb25l", "ZTJlc2lnbmF0dXJldHdv")
+# The container config sasToken is issued for, which the catalogs' URLs (tests/e2e/catalogs.py) lie in.
+SAS_CONTAINER = "http://127.0.0.1:10000/devstoreaccount1/voices"
 COMMAND_TIMEOUT = 300
 # Every JWT starts with the base64 of '{"', header and payload alike.
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
@@ -217,6 +219,7 @@ def new_project(
             project.env = managed_identity_env(env, f"{server.url}{TOKEN_PATH}", identity_header)
             project.pulumi("config", "set", "authentication", "entra")
         project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
+        project.pulumi("config", "set", "sasContainer", SAS_CONTAINER)
         yield project
         leaked = leaks(project)
         project.pulumi("destroy", "--yes", check=False)

@@ -13,7 +13,7 @@ consents:
     voiceTalentName: Jessica Smith
     companyName: Contoso
     locale: en-US
-    audioUrl: http://127.0.0.1:10000/devstoreaccount1/consents/jessica.wav
+    audioUrl: http://127.0.0.1:10000/devstoreaccount1/voices/consents/jessica.wav
 voices:
   - id: JessicaVoice
     projectId: contoso-personal-voices
@@ -369,12 +369,14 @@ CASES = [
     Case(
         "consent no recording",
         "e2e.yaml:4: consents[0].audioFile: give exactly one",
-        _swap("    audioUrl: http://127.0.0.1:10000/devstoreaccount1/consents/jessica.wav\n", ""),
+        _swap("    audioUrl: http://127.0.0.1:10000/devstoreaccount1/voices/consents/jessica.wav\n", ""),
     ),
     Case(
         "consent recording missing",
         "e2e.yaml:9: consents[0].audioFile: no such file",
-        _swap("audioUrl: http://127.0.0.1:10000/devstoreaccount1/consents/jessica.wav", "audioFile: audio/gone.wav"),
+        _swap(
+            "audioUrl: http://127.0.0.1:10000/devstoreaccount1/voices/consents/jessica.wav", "audioFile: audio/gone.wav"
+        ),
     ),
     Case(
         "consent url with a signature",

@@ -171,14 +171,14 @@ def test_a_sas_token_needs_the_container_it_was_issued_for(stack):
     with pytest.raises(ConfigError) as raised:
         Environment.from_config(pulumi.Config(), {})
     assert str(raised.value) == (
-        "config sasTokenContainer is required when config sasToken is set: the URL of the one container "
+        "config sasContainer is required when config sasToken (or PV_SAS_TOKEN) is set: the URL of the one container "
         "the token was issued for, such as https://{account}.blob.core.windows.net/{container}"
     )
     configure(
         {
             "speechEndpoint": ENDPOINT,
             "sasToken": "?sv=1&sig=abc",
-            "sasTokenContainer": "https://a.blob.core.windows.net/c",
+            "sasContainer": "https://a.blob.core.windows.net/c",
         },
         ["personal-voice:sasToken"],
     )

@@ -344,7 +344,7 @@ def test_with_config_sas_token_a_url_outside_its_container_is_refused(tmp_path):
         ),
         (
             "15: voices[0].audios.containerUrl: https://evil.example.net/voices is outside the container config sasToken "
-            "was issued for (sasTokenContainer: https://contoso.blob.core.windows.net/voices): the token goes to no "
+            "was issued for (sasContainer: https://contoso.blob.core.windows.net/voices): the token goes to no "
             "other scheme, host, account or container"
         ),
     ]

@@ -52,7 +52,7 @@ def spelled(host: str, data: st.DataObject) -> str:
 def test_a_url_on_any_other_host_is_refused_naming_the_container(host: str, path: str, data: st.DataObject):
     url = f"https://{spelled(host, data)}{path}"
     refused = BOUND.refusal(url)
-    assert refused is not None and "sasTokenContainer" in refused
+    assert refused is not None and "sasContainer" in refused
     with pytest.raises(Refused, match=r"^audios\.containerUrl: "):
         BOUND.joined("audios.containerUrl", url)
 
@@ -124,7 +124,7 @@ def test_with_no_token_every_url_goes_as_it_is():
 @pytest.mark.parametrize(
     ("container", "wrong"),
     [
-        (None, "config sasTokenContainer is required when config sasToken is set"),
+        (None, "config sasContainer is required when config sasToken (or PV_SAS_TOKEN) is set"),
         ("https://contoso.blob.core.windows.net", "is not a container's URL"),
         ("https://contoso.blob.core.windows.net/voices/jessica", "is not a container's URL"),
         ("http://127.0.0.1:10000/voices", "is not a container's URL"),
@@ -136,13 +136,13 @@ def test_with_no_token_every_url_goes_as_it_is():
 def test_the_token_needs_its_container_stated_in_config(container: str | None, wrong: str):
     sas = ConfigSas(TOKEN, container)
     [problem] = sas.config_problems()
-    assert problem.startswith("config sasTokenContainer") and wrong in problem
-    with pytest.raises(ConfigError, match="config sasTokenContainer"):
+    assert problem.startswith("config sasContainer") and wrong in problem
+    with pytest.raises(ConfigError, match="config sasContainer"):
         sas.joined("audioUrl", f"{CONTAINER}/a.wav")
 
 
 def test_loaded_from_config_the_token_is_redacted_and_a_leading_question_mark_dropped():
-    sas = ConfigSas.load(provider_request(sasToken=f"?{ROTATED}", sasTokenContainer=CONTAINER).config)
+    sas = ConfigSas.load(provider_request(sasToken=f"?{ROTATED}", sasContainer=CONTAINER).config)
     assert sas.joined("x", CONTAINER) == f"{CONTAINER}?{ROTATED}"
     signature = "Y29uZmlnc2lnbmF0dXJldHdv"
     assert signature not in redact(f"echoed {signature}=") and ROTATED not in repr(sas)
@@ -163,13 +163,13 @@ def seen() -> Any:
 
 def test_the_host_joins_the_token_at_create_and_a_rotated_one_from_then_on(seen: Any):
     backend, inspector = seen
-    first = configured_provider(sasToken=TOKEN, sasTokenContainer=CONTAINER)
+    first = configured_provider(sasToken=TOKEN, sasContainer=CONTAINER)
     created = first.create(voice_inputs(audios_containerUrl=CONTAINER))
     assert inspector.seen[-1]["containerUrl"] == f"{CONTAINER}?{TOKEN}"
     assert (created.outs or {})["audios"]["containerUrl"] == CONTAINER  # state keeps the plain URL
     backend.delete_personal_voice("Jessica")
 
-    rotated = configured_provider(sasToken=ROTATED, sasTokenContainer=CONTAINER)
+    rotated = configured_provider(sasToken=ROTATED, sasContainer=CONTAINER)
     rotated.create(voice_inputs(audios_containerUrl=CONTAINER))
     assert inspector.seen[-1]["containerUrl"] == f"{CONTAINER}?{ROTATED}"
 
@@ -177,14 +177,14 @@ def test_the_host_joins_the_token_at_create_and_a_rotated_one_from_then_on(seen:
 def test_the_host_refuses_a_url_outside_the_container_before_any_request(seen: Any):
     backend, inspector = seen
     backend.clear_requests()
-    provider = configured_provider(sasToken=TOKEN, sasTokenContainer=CONTAINER, baseModel="DragonLatestNeural")
+    provider = configured_provider(sasToken=TOKEN, sasContainer=CONTAINER, baseModel="DragonLatestNeural")
     with pytest.raises(Refused, match=r"^audios\.containerUrl: https://evil\.example\.net/voices is outside"):
         provider.create(
             voice_inputs(audios_containerUrl="https://evil.example.net/voices", baseModel="PhoenixV2Neural")
         )
     with pytest.raises(Refused, match=r"^audioUrl: https://contoso\.blob\.core\.windows\.net@evil\.net/a\.wav"):
         consent = ConsentProvider()
-        consent.configure(provider_request(sasToken=TOKEN, sasTokenContainer=CONTAINER))
+        consent.configure(provider_request(sasToken=TOKEN, sasContainer=CONTAINER))
         consent.create(consent_inputs(audioUrl=f"https://{HOST}@evil.net/a.wav", consentId="other"))
     assert backend.requests == [] and inspector.seen == []
 
@@ -192,7 +192,7 @@ def test_the_host_refuses_a_url_outside_the_container_before_any_request(seen: A
 def test_the_host_sends_a_consent_recording_in_the_container(seen: Any):
     backend, _ = seen
     consent = ConsentProvider()
-    consent.configure(provider_request(sasToken=TOKEN, sasTokenContainer=CONTAINER))
+    consent.configure(provider_request(sasToken=TOKEN, sasContainer=CONTAINER))
     consent.create(consent_inputs(audioUrl=f"{CONTAINER}/consents/jessica.wav", consentId="jessica"))
     assert any(item["id"] == "jessica" for item in backend.list_consents())
 
@@ -200,3 +200,13 @@ def test_the_host_sends_a_consent_recording_in_the_container(seen: Any):
 def provider_request(**config: str) -> ConfigureRequest:
     raw = {"speechKey": KEY, "pollIntervalSeconds": "0.001", "retryBackoffSeconds": "0", **config}
     return ConfigureRequest(Config({f"personal-voice:{k}": v for k, v in raw.items()}, "personal-voice"))
+
+
+def test_the_token_may_come_from_the_environment_instead_and_config_wins():
+    bound = provider_request(sasContainer=CONTAINER).config
+    from_environment = ConfigSas.load(bound, {"PV_SAS_TOKEN": TOKEN})
+    assert from_environment.joined("x", CONTAINER) == f"{CONTAINER}?{TOKEN}"
+    both = ConfigSas.load(provider_request(sasToken=ROTATED, sasContainer=CONTAINER).config, {"PV_SAS_TOKEN": TOKEN})
+    assert both.token == ROTATED
+    [problem] = ConfigSas.load(provider_request().config, {"PV_SAS_TOKEN": TOKEN}).config_problems()
+    assert problem.startswith("config sasContainer is required when config sasToken (or PV_SAS_TOKEN) is set")

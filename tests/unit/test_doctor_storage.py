@@ -51,7 +51,7 @@ def test_a_container_with_a_usable_recording(azurite, container):
     container.upload_blob("other/three.wav", wav_bytes(2, 24000))
 
     [result] = check(
-        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasContainer=container.url
     )
 
     assert result.line() == (
@@ -64,7 +64,7 @@ def test_recordings_the_service_would_not_train_on(azurite, container):
     container.upload_blob("jane/odd-rate.wav", wav_bytes(8, 22050))
 
     [result] = check(
-        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasContainer=container.url
     )
 
     assert result.line() == (
@@ -78,7 +78,7 @@ def test_no_recording_under_the_prefix(azurite, container):
     container.upload_blob("john/one.wav", wav_bytes(8, 24000))
 
     [result] = check(
-        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+        Catalog(voices=(voice_in(container.url),)), sasToken=sas_of(azurite, container), sasContainer=container.url
     )
 
     assert result.found == f"no recording with .wav, .mp3 in {container.url} under 'jane/'"
@@ -89,7 +89,7 @@ def test_a_sas_the_account_does_not_take_names_its_expiry_and_shows_no_signature
     expiry = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     expired = sas_of(azurite, container, expiry=expiry)
 
-    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=expired, sasTokenContainer=container.url)
+    [result] = check(Catalog(voices=(voice_in(container.url),)), sasToken=expired, sasContainer=container.url)
 
     assert result.found == f"{container.url} cannot be listed: HTTP 403 AuthorizationFailure"
     assert result.todo.startswith("check the URL, and that config sasToken allows read and list there and is valid")
@@ -103,14 +103,14 @@ def test_the_sas_token_is_not_sent_outside_its_container(azurite, container):
     try:
         token = sas_of(azurite, container)
         voice = voice_in(elsewhere.url)
-        [outside] = check(Catalog(voices=(voice,)), sasToken=token, sasTokenContainer=container.url)
+        [outside] = check(Catalog(voices=(voice,)), sasToken=token, sasContainer=container.url)
         [unbound] = check(Catalog(voices=(voice,)), sasToken=token)
     finally:
         elsewhere.delete_container()
     assert outside.found.startswith(f"containerUrl: {elsewhere.url} is outside the container config sasToken")
-    assert outside.todo.startswith("config sasToken goes only to the container config sasTokenContainer names")
-    assert unbound.found.startswith("config sasTokenContainer is required when config sasToken is set")
-    assert unbound.todo == "`pulumi config set sasTokenContainer <container URL> --stack mine`"
+    assert outside.todo.startswith("config sasToken goes only to the container config sasContainer names")
+    assert unbound.found.startswith("config sasContainer is required when config sasToken (or PV_SAS_TOKEN) is set")
+    assert unbound.todo == "`pulumi config set sasContainer <container URL> --stack mine`"
 
 
 def test_no_sas_token_says_the_stack_would_send_none(container):
@@ -131,7 +131,7 @@ def test_a_consent_recording_is_read_with_the_same_sas(azurite, container):
     missing = replace(here, id="gone-consent", audio_url=f"{container.url}/gone.wav")
 
     found, gone = check(
-        Catalog(consents=(here, missing)), sasToken=sas_of(azurite, container), sasTokenContainer=container.url
+        Catalog(consents=(here, missing)), sasToken=sas_of(azurite, container), sasContainer=container.url
     )
 
     size = len(wav_bytes(3, 24000))
