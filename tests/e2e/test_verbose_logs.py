@@ -1,16 +1,25 @@
-"""What `pulumi up -v=9` prints when the keys come from the environment (or Entra ID) and the
-stack manages its container: no Speech key, no storage key, no SAS signature, no token. (Keys
-kept in stack config travel in the engine's Configure call, which -v=9 logs: README, Secrets.)
+"""What `pulumi up -v=9 --logtostderr --logflow` prints, and writes under `$TMPDIR` (pointed at a
+folder of the test's own), counted over all of it.
 
-With Entra ID there is no key at all: the container and uploads go through Entra too, and each
-voice's SAS is a user delegation SAS, which the emulator, reading the prompt audio as the
-service does, uses against an Azurite that verifies it."""
+- Keys from the environment (or Entra ID) and a stack that manages its container (the dev
+  chain): no Speech key, no storage key, no SAS signature, no token. With Entra ID there is no
+  key at all: the container and uploads go through Entra too, and each voice's SAS is a user
+  delegation SAS, which the emulator, reading the prompt audio as the service does, uses
+  against an Azurite that verifies it.
+- Keys kept in stack config: each shows only in the engine's Configure call of the provider
+  host (the default provider's inputs hold every config value), once per provider the run
+  starts; nowhere else (README, Secrets). Config sasToken is the same:
+  tests/e2e/test_config_sas.py counts it, and none when it comes from PV_SAS_TOKEN.
+"""
 
 import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import KEY, Project
+from tests.e2e.conftest import COMMAND_TIMEOUT, KEY, Project
 from tests.e2e.test_full_chain import dev_catalog
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite
 
@@ -18,13 +27,57 @@ pytestmark = pytest.mark.e2e
 
 SIGNATURE = re.compile(r"sig=[A-Za-z0-9%+/=]{20,}")
 BEARER = re.compile(r"Bearer\s+[A-Za-z0-9._~+/=-]{20,}")
+# The engine's log of the default provider's configuration, which holds the stack's config.
+CONFIGURE_LINE = re.compile(r"Marshaling property for RPC\[Provider\[0x[0-9a-f]+\]\.Configure\(\)\.inputs\]")
+
+
+@dataclass(frozen=True)
+class VerboseRun:
+    text: str  # what the CLI printed, and every file it wrote under $TMPDIR
+    files: int
+
+    def lines_with(self, secret: str) -> list[str]:
+        return [line for line in self.text.splitlines() if secret in line]
+
+    def only_in_configure(self, secret: str) -> int:
+        """How often `secret` shows, checking that each line it shows in is the Configure call's."""
+        lines = self.lines_with(secret)
+        assert all(CONFIGURE_LINE.search(line) for line in lines), "outside the Configure call"
+        return len(lines)
+
+
+def verbose_up(project: Project, folder: Path, *, scanned: bool = True) -> VerboseRun:
+    """`pulumi up -v=9 --logtostderr --logflow` with TMPDIR in `folder`. `scanned`: into the
+    transcript the fixture's secret scan reads; False for a run that shows config secrets in the
+    Configure call on purpose (the test then says where they are)."""
+    folder.mkdir()
+    args = ("up", "--yes", "-v=9", "--logtostderr", "--logflow")
+    env = {**project.env, "TMPDIR": str(folder)}
+    if scanned:
+        project.env, kept = env, project.env
+        try:
+            logged = project.pulumi(*args)
+        finally:
+            project.env = kept
+    else:
+        logged = subprocess.run(
+            ["pulumi", *args, "--non-interactive", "--stack", project.stack],
+            cwd=project.directory,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=True,
+        )
+    written = [path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file()]
+    return VerboseRun("\n".join([logged.stdout, logged.stderr, *written]), len(written))
 
 
 @pytest.mark.parametrize("project", ["storage", "entra-storage"], indirect=True)
 def test_verbose_logs_hold_no_secret_when_keys_come_from_the_environment(
-    project: Project, azurite: Azurite, azurite_entra: Azurite
+    project: Project, azurite: Azurite, azurite_entra: Azurite, tmp_path: Path
 ):
-    for key in ("sasToken", "speechKey", "storageAccountKey"):
+    for key in ("sasToken", "sasContainer", "speechKey", "storageAccountKey"):
         project.pulumi("config", "rm", key)
     entra = "IDENTITY_ENDPOINT" in project.env
     if not entra:
@@ -32,13 +85,21 @@ def test_verbose_logs_hold_no_secret_when_keys_come_from_the_environment(
         project.env["AZURE_STORAGE_KEY"] = ACCOUNT_KEY
     project.write_catalog(dev_catalog(project, azurite_entra if entra else azurite))
 
-    logged = project.pulumi("up", "--yes", "-v=9", "--logtostderr", "--logflow")
-    text = f"{logged.stdout}\n{logged.stderr}"
-    assert len(text) > 100_000  # it did log verbosely
-    assert KEY not in text and ACCOUNT_KEY not in text
-    assert SIGNATURE.findall(text) == [] and BEARER.findall(text) == []
+    logged = verbose_up(project, tmp_path / "tmpdir")
+    assert len(logged.text) > 100_000  # it did log verbosely
+    assert logged.lines_with(KEY) == [] and logged.lines_with(ACCOUNT_KEY) == []
+    assert SIGNATURE.findall(logged.text) == [] and BEARER.findall(logged.text) == []
     voices = project.voices_in_service()
     assert {voice_id: voice["status"] for voice_id, voice in voices.items()} == {
         "JessicaPersonalVoice": "Succeeded",  # the service read the audio through the minted SAS
         "MarkPersonalVoice": "Succeeded",
     }
+    if entra:
+        return
+    # The same stack with its keys kept in config: there, and only in the Configure call.
+    project.pulumi("config", "set", "--secret", "speechKey", KEY)
+    project.pulumi("config", "set", "--secret", "storageAccountKey", ACCOUNT_KEY)
+    del project.env["AZURE_SPEECH_KEY"], project.env["AZURE_STORAGE_KEY"]
+    kept = verbose_up(project, tmp_path / "tmpdir-config", scanned=False)
+    assert 1 <= kept.only_in_configure(KEY) <= 2 and 1 <= kept.only_in_configure(ACCOUNT_KEY) <= 2
+    assert SIGNATURE.findall(kept.text) == []
