@@ -67,8 +67,10 @@ def verbose_up(project: Project, folder: Path, *, scanned: bool = True) -> Verbo
             capture_output=True,
             text=True,
             timeout=COMMAND_TIMEOUT,
-            check=True,
+            check=False,
         )
+        # Its output holds config secrets: only the tail of it is shown.
+        assert logged.returncode == 0, f"pulumi up -v=9 exited {logged.returncode}: {logged.stdout[-2000:]}"
     written = [path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file()]
     return VerboseRun("\n".join([logged.stdout, logged.stderr, *written]), len(written))
 
@@ -96,10 +98,10 @@ def test_verbose_logs_hold_no_secret_when_keys_come_from_the_environment(
     }
     if entra:
         return
-    # The same stack with its keys kept in config: there, and only in the Configure call.
+    # The same stack with its keys kept in config: there, and only in the Configure call. (The
+    # refresh configures the provider state recorded, keyless: it still reads the environment.)
     project.pulumi("config", "set", "--secret", "speechKey", KEY)
     project.pulumi("config", "set", "--secret", "storageAccountKey", ACCOUNT_KEY)
-    del project.env["AZURE_SPEECH_KEY"], project.env["AZURE_STORAGE_KEY"]
     kept = verbose_up(project, tmp_path / "tmpdir-config", scanned=False)
     assert 1 <= kept.only_in_configure(KEY) <= 2 and 1 <= kept.only_in_configure(ACCOUNT_KEY) <= 2
     assert SIGNATURE.findall(kept.text) == []
