@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from review.cli import main
-from tests.e2e.conftest import ROOT, SAS_SIGNATURES, Project, sas_token
+from tests.e2e.conftest import ROOT, SAS_CONTAINER, SAS_SIGNATURES, Project, sas_token
 from tests.review_tables import Row, first_line, rows
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite
 
@@ -35,7 +35,7 @@ UNLISTED = ("stackTrace", "sourcePosition")
 
 
 def catalog_for(azurite: Azurite) -> dict[str, Any]:
-    voices_container = "http://127.0.0.1:10000/devstoreaccount1/voices"
+    voices_container = SAS_CONTAINER
     return {
         "storage": {"accountUrl": azurite.account_url, "container": "prompt-audio"},
         "projects": [{"id": PROJECT}],
@@ -46,7 +46,7 @@ def catalog_for(azurite: Azurite) -> dict[str, Any]:
                 "voiceTalentName": "Jessica Smith",
                 "companyName": "Contoso",
                 "locale": "en-US",
-                "audioUrl": "http://127.0.0.1:10000/devstoreaccount1/voices/consents/jessica.wav",
+                "audioUrl": f"{voices_container}/consents/jessica.wav",
             }
         ],
         "voices": [
@@ -183,6 +183,26 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
     assert first_line(review) == "no change to any voice; nothing else changes"
     assert rows(review) == {}
+
+    # The voices' container moves to another host with the token's container (allowed): the
+    # review shows both hosts.
+    elsewhere = "https://contoso.blob.core.windows.net/voices"
+
+    def moved(catalog):
+        for voice in catalog["voices"][1:]:
+            voice["audios"]["containerUrl"] = elsewhere
+        catalog["consents"][0]["audioUrl"] = f"{elsewhere}/consents/jessica.wav"
+
+    walk.catalog(moved)
+    project.pulumi("config", "set", "sasContainer", elsewhere)
+    review = walk.review("host-changed")
+    project.pulumi("config", "set", "sasContainer", SAS_CONTAINER)
+    assert "voices replaced: new speakerProfileIds; 1 consent replaced" in first_line(review)
+    for voice_id in ("MarkVoice", "LisaVoice"):
+        assert rows(review)["Voices"][voice_id].what == f"`audios.containerUrl`: `{SAS_CONTAINER}` -> `{elsewhere}`"
+    assert rows(review)["Consents"]["jessica-consent"].what == (
+        f"`audioUrl`: `{SAS_CONTAINER}/consents/jessica.wav` -> `{elsewhere}/consents/jessica.wav`"
+    )
 
     walk.catalog(lambda catalog: catalog["voices"].pop())
     review = walk.review("voice-removed", "--fail-on", "replace,delete", expect_exit=4)

@@ -49,9 +49,9 @@ FIRST_LINES = {
     "voice-created": "1 voice created: new speakerProfileId; nothing else changes",
     "prefix-changed": "1 voice replaced: new speakerProfileId; 1 prompt audio updated in place",
     "id-case-changed": "1 voice replaced: new speakerProfileId; nothing else changes",
-    "sas-rotated": (
-        "2 voices updated in place: same speakerProfileIds; 1 consent updated in place; nothing changes in the service"
-    ),
+    # Config the provider host joins at create: no resource changes.
+    "sas-rotated": "no change to any voice; nothing else changes",
+    "host-changed": "3 voices replaced: new speakerProfileIds; 1 consent replaced",
     "api-version-changed": (
         "3 voices updated in place: same speakerProfileIds; 1 consent updated in place, 1 project updated in place; "
         "nothing changes in the service"
@@ -64,7 +64,7 @@ FIRST_LINES = {
     "consent-replaced": "3 voices replaced: new speakerProfileIds; 1 consent replaced",
     "mixed": (
         "1 voice replaced: new speakerProfileId; 1 voice deleted: its speakerProfileId ends; "
-        "1 voice updated in place: same speakerProfileId; 1 consent updated in place, 1 prompt audio updated in place"
+        "1 voice updated in place: same speakerProfileId; 1 prompt audio updated in place"
     ),
     "drift": (
         "1 voice replaced: new speakerProfileId; 1 voice made again (gone from the service): new speakerProfileId; "
@@ -81,9 +81,10 @@ CHANGES = {
     "voice-created": {"Voices": {"NewVoice": "create"}},
     "prefix-changed": {"Voices": {"JessicaVoice": "replace"}, "Storage": {"prompt-audio/jessica/": "update"}},
     "id-case-changed": {"Voices": {"MarkVoice": "replace"}},
-    "sas-rotated": {
-        "Voices": {"MarkVoice": "update", "LisaVoice": "update"},
-        "Consents": {"jessica-consent": "update"},
+    "sas-rotated": {},
+    "host-changed": {
+        "Voices": dict.fromkeys(CHANGES_OF_EVERY_VOICE, "replace"),
+        "Consents": {"jessica-consent": "replace"},
     },
     "api-version-changed": {
         "Voices": dict.fromkeys(CHANGES_OF_EVERY_VOICE, "update"),
@@ -102,7 +103,6 @@ CHANGES = {
     },
     "mixed": {
         "Voices": {"JessicaVoice": "replace", "LisaVoice": "delete", "MarkVoice": "update"},
-        "Consents": {"jessica-consent": "update"},
         "Storage": {"prompt-audio/jessica/": "update"},
     },
     "drift": {"Voices": {"MarkVoice": "replace", "LisaVoice": "create (again)"}},
@@ -146,12 +146,13 @@ def test_an_id_whose_case_changes_is_a_replacement_named_by_its_old_id():
     assert mark.consequence.startswith(ends("id-case-changed", "MarkVoice"))
 
 
-def test_a_rotated_sas_shows_as_a_secret_and_changes_nothing_in_the_service():
-    found = rows(review("sas-rotated"))
-    assert {row.what for row in found["Voices"].values()} == {"`audios.containerUrl`: `[secret]` -> `[secret]`"}
-    assert {row.consequence for row in found["Voices"].values()} == {"no change in the service; same speakerProfileId"}
-    assert found["Consents"]["jessica-consent"].what == "`audioUrl`: `[secret]` -> `[secret]`"
-    assert found["Consents"]["jessica-consent"].consequence == "no change in the service"
+def test_a_change_of_host_shows_both_hosts():
+    found = rows(review("host-changed"))
+    old, new = "http://127.0.0.1:10000/devstoreaccount1/voices", "https://contoso.blob.core.windows.net/voices"
+    assert found["Voices"]["MarkVoice"].what == f"`audios.containerUrl`: `{old}` -> `{new}`"
+    assert found["Consents"]["jessica-consent"].what == (
+        f"`audioUrl`: `{old}/consents/jessica.wav` -> `{new}/consents/jessica.wav`"
+    )
 
 
 def test_an_api_version_change_changes_nothing_in_the_service():
@@ -226,7 +227,7 @@ def test_unchanged_resources_are_counted_by_kind_or_all_together_without_show_sa
     assert "Unchanged (not listed): 3 voices, 1 consent, 1 project, 1 blob container, 1 prompt audio." in review(
         "no-change"
     )
-    assert "Unchanged (not listed): 1 project, 1 blob container." in review("mixed")
+    assert "Unchanged (not listed): 1 consent, 1 project, 1 blob container." in review("mixed")
     plain = preview("no-change")
     plain["steps"] = [
         s for s in plain["steps"] if s["op"] != "same" or s["urn"].endswith("::pulumi:pulumi:Stack::personal-voice-e2e")
@@ -242,7 +243,8 @@ def test_unchanged_resources_are_counted_by_kind_or_all_together_without_show_sa
         ("voice-created", "create", 4),
         ("drift", "create", 4),  # made again: a create
         ("sas-rotated", "replace,delete", 0),
-        ("sas-rotated", "update", 4),
+        ("sas-rotated", "update,replace,delete", 0),
+        ("mixed", "update", 4),
         ("prefix-changed", "replace,delete", 4),
         ("voice-removed", "replace,delete", 4),
         ("voice-removed", "replace", 0),
