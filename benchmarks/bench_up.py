@@ -208,6 +208,7 @@ def stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterato
         run.pulumi("config", "set", "speechEndpoint", endpoint)
         run.pulumi("config", "set", "--secret", "speechKey", KEY)
         run.pulumi("config", "set", "--secret", "sasToken", "sv=2024-11-04&sp=rl&sr=c&sig=YmVuY2g%3D")
+        run.pulumi("config", "set", "sasContainer", CONTAINER)
         yield run
 
 

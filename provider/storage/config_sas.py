@@ -58,7 +58,7 @@ def _place(url: str) -> _Place:
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         raise ValueError("carries a query or fragment; the SAS token is joined by the provider host")
     try:
-        port = parts.port or _DEFAULT_PORTS[parts.scheme]
+        port = _DEFAULT_PORTS[parts.scheme] if parts.port is None else parts.port
     except ValueError:
         raise ValueError("has a port that is not a number from 0 to 65535") from None
     path = parts.path.split("/")[1:]

@@ -258,8 +258,22 @@ CASES = [
         "consent audio behind a backslash",
         "e2e.yaml:9: consents[0].audioUrl: must not carry user info",
         _swap(
-            "http://127.0.0.1:10000/devstoreaccount1/consents",
-            "http://evil.example\\@127.0.0.1:10000/devstoreaccount1/consents",
+            "http://127.0.0.1:10000/devstoreaccount1/voices/consents",
+            "http://evil.example\\@127.0.0.1:10000/devstoreaccount1/voices/consents",
+        ),
+    ),
+    Case(
+        "container whose name begins with the token's",
+        "e2e.yaml:15: voices[0].audios.containerUrl: http://127.0.0.1:10000/devstoreaccount1/voices-v2 is outside "
+        "the container config sasToken was issued for",
+        _swap("devstoreaccount1/voices\n", "devstoreaccount1/voices-v2\n"),
+    ),
+    Case(
+        "consent recording behind a user name",
+        "e2e.yaml:9: consents[0].audioUrl: https://127.0.0.1@evil.example.net/voices/consents/jessica.wav names a user",
+        _swap(
+            "http://127.0.0.1:10000/devstoreaccount1/voices/consents",
+            "https://127.0.0.1@evil.example.net/voices/consents",
         ),
     ),
     Case(
@@ -482,6 +496,11 @@ CASES = [
         "entra on a regional endpoint",
         "config speechEndpoint: 'https://eastus.api.cognitive.microsoft.com' is not a custom subdomain",
         config={"authentication": "entra", "speechEndpoint": "https://eastus.api.cognitive.microsoft.com"},
+    ),
+    Case(
+        "sas token with no container",
+        "config sasContainer is required when config sasToken (or PV_SAS_TOKEN) is set",
+        config={"sasContainer": ""},
     ),
     Case(
         "protectVoices not a flag",

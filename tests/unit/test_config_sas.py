@@ -82,6 +82,7 @@ def test_a_url_naming_a_user_is_refused_whatever_its_host(user: str, host: str, 
         "https://contoso.blob.core.windows.net/voices?sv=1",  # a query of its own
         "https://contoso.blob.core.windows.net/voices#x",
         "https://contoso.blob.core.windows.net:99999/voices",
+        "https://contoso.blob.core.windows.net:0/voices",
         "ftp://contoso.blob.core.windows.net/voices",
     ],
 )
