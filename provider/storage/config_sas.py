@@ -49,14 +49,14 @@ class _Place:
 
 def _place(url: str) -> _Place:
     """Raises ValueError with the reason a URL cannot be compared (and so gets no token)."""
-    problems = check_url("url", url, allow_query=True)
+    problems = check_url("url", url, allow_query=False)
     if problems:
         raise ValueError(problems[0].reason)
     parts = urlsplit(url)
     if "@" in parts.netloc:
         raise ValueError("names a user before its host (user@host), which hides the host it goes to")
-    if parts.query or parts.fragment or url.endswith(("?", "#")):
-        raise ValueError("carries a query or fragment; the SAS token is joined by the provider host")
+    if parts.fragment or url.endswith(("?", "#")):
+        raise ValueError("ends in a query or fragment mark ('?', '#')")
     try:
         port = _DEFAULT_PORTS[parts.scheme] if parts.port is None else parts.port
     except ValueError:
@@ -65,8 +65,10 @@ def _place(url: str) -> _Place:
     if path and path[-1] == "":
         path = path[:-1]  # a trailing slash
     segments = tuple(unquote(segment) for segment in path)
-    if any(segment in ("", ".", "..") or "/" in segment or "\\" in segment for segment in segments):
-        raise ValueError("has an empty, '.' or '..' path segment, which a server may read as another path")
+    if any(segment in (".", "..") or "/" in segment or "\\" in segment for segment in segments):
+        raise ValueError(
+            "has a '.' or '..' path segment (or one hiding a '/' or '\\'), which a server may read as another path"
+        )
     return _Place(parts.scheme, str(parts.hostname).rstrip("."), port, segments)
 
 
@@ -81,8 +83,9 @@ class ConfigSas:
         config = StackConfig(source)
         token = config.get(SAS_TOKEN_CONFIG) or environ.get(SAS_TOKEN_ENVIRONMENT_VARIABLE) or None
         container = config.get(SAS_CONTAINER_CONFIG)
-        token = str(token).strip().lstrip("?") if token is not None else None
-        register_sas(f"?{token}" if token else None)
+        token = str(token).strip().removeprefix("?") if token is not None else None
+        if token:
+            register_sas(f"?{token}")
         return cls(token=token or None, container=str(container).strip() if container is not None else None)
 
     def config_problems(self) -> list[str]:
@@ -140,6 +143,4 @@ class ConfigSas:
         refused = self.refusal(url)
         if refused is not None:
             raise Refused(f"{field}: {refused}")
-        joined = f"{url}?{self.token}"
-        register_sas(joined)
-        return joined
+        return f"{url}?{self.token}"

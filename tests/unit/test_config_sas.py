@@ -21,6 +21,7 @@ from tests.unit.test_project_consent import consent_inputs
 TOKEN = "sv=2024-11-04&sp=rl&sr=c&sig=Y29uZmlnc2lnbmF0dXJlb25l%3D"
 ROTATED = "sv=2024-11-04&sp=rl&sr=c&sig=Y29uZmlnc2lnbmF0dXJldHdv%3D"
 HOST = "contoso.blob.core.windows.net"
+DOT_SEGMENT = "has a '.' or '..' path segment (or one hiding a '/' or '\\'), which a server may read as another path"
 BOUND = ConfigSas(TOKEN, CONTAINER)  # CONTAINER: https://contoso.blob.core.windows.net/voices
 LOCAL = ConfigSas(TOKEN, "http://127.0.0.1:10000/devstoreaccount1/voices")
 
@@ -68,27 +69,38 @@ def test_a_url_naming_a_user_is_refused_whatever_its_host(user: str, host: str, 
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "why"),
     [
-        "http://contoso.blob.core.windows.net/voices",  # another scheme
-        "https://contoso.blob.core.windows.net/voices2",  # another container, a string prefix of it
-        "https://contoso.blob.core.windows.net/voice",
-        "https://contoso.blob.core.windows.net/",
-        "https://contoso.blob.core.windows.net/other/voices",
-        "https://contoso.blob.core.windows.net/voices/../other",  # read as /other by a server
-        "https://contoso.blob.core.windows.net/voices/%2e%2e/other",
-        "https://contoso.blob.core.windows.net/voices/a%2F..%2F..%2Fother",
-        "https://contoso.blob.core.windows.net//voices",
-        "https://contoso.blob.core.windows.net/voices?sv=1",  # a query of its own
-        "https://contoso.blob.core.windows.net/voices#x",
-        "https://contoso.blob.core.windows.net:99999/voices",
-        "https://contoso.blob.core.windows.net:0/voices",
-        "ftp://contoso.blob.core.windows.net/voices",
+        (
+            "http://contoso.blob.core.windows.net/voices",  # another scheme
+            "must use https (plain http is allowed only for loopback addresses)",
+        ),
+        ("https://contoso.blob.core.windows.net/voices2", "is outside"),  # a string prefix is no container
+        ("https://contoso.blob.core.windows.net/voice", "is outside"),
+        ("https://contoso.blob.core.windows.net/", "is outside"),
+        ("https://contoso.blob.core.windows.net/other/voices", "is outside"),
+        ("https://contoso.blob.core.windows.net//voices", "is outside"),
+        ("https://contoso.blob.core.windows.net/voices/../other", DOT_SEGMENT),  # /other to a server
+        ("https://contoso.blob.core.windows.net/voices/%2e%2e/other", DOT_SEGMENT),
+        ("https://contoso.blob.core.windows.net/voices/./x", DOT_SEGMENT),
+        ("https://contoso.blob.core.windows.net/voices/a%2F..%2F..%2Fother", DOT_SEGMENT),
+        ("https://contoso.blob.core.windows.net/voices/..%5Cother", DOT_SEGMENT),
+        ("https://contoso.blob.core.windows.net/voices?sv=1", "must not carry a query string"),
+        ("https://contoso.blob.core.windows.net/voices?", "ends in a query or fragment mark ('?', '#')"),
+        ("https://contoso.blob.core.windows.net/voices#", "ends in a query or fragment mark ('?', '#')"),
+        ("https://contoso.blob.core.windows.net/voices#x", "ends in a query or fragment mark ('?', '#')"),
+        ("https://contoso.blob.core.windows.net:99999/voices", "has a port that is not a number from 0 to 65535"),
+        ("https://contoso.blob.core.windows.net:0/voices", "is outside"),
+        ("ftp://contoso.blob.core.windows.net/voices", "must be an absolute https:// URL"),
     ],
 )
-def test_a_url_outside_the_container_or_unclear_about_it_is_refused(url: str):
-    assert BOUND.refusal(url) is not None
-    with pytest.raises(Refused):
+def test_a_url_outside_the_container_or_unclear_about_it_is_refused(url: str, why: str):
+    refused = str(BOUND.refusal(url))
+    if why == "is outside":
+        assert refused.startswith(f"{url} is outside the container config sasToken was issued for")
+    else:
+        assert refused == f"{url} {why}"
+    with pytest.raises(Refused, match=r"^audioUrl: "):
         BOUND.joined("audioUrl", url)
 
 
@@ -103,11 +115,21 @@ def test_the_container_and_anything_in_it_get_the_token(path: str, port: str, da
     assert BOUND.joined("audioUrl", url) == f"{url}?{TOKEN}"
 
 
+def test_a_container_stated_with_a_trailing_slash_is_the_same_container():
+    for container, inside in (
+        (f"{CONTAINER}/", f"{CONTAINER}/a.wav"),
+        ("http://127.0.0.1:10000/devstoreaccount1/voices/", "http://127.0.0.1:10000/devstoreaccount1/voices/a.wav"),
+    ):
+        sas = ConfigSas(TOKEN, container)
+        assert sas.config_problems() == [] and sas.refusal(inside) is None
+
+
 def test_a_local_emulator_container_is_compared_with_its_account_in_the_path():
     assert LOCAL.joined("x", "http://127.0.0.1:10000/devstoreaccount1/voices") == (
         f"http://127.0.0.1:10000/devstoreaccount1/voices?{TOKEN}"
     )
     for other in (
+        "https://127.0.0.1:10000/devstoreaccount1/voices",  # another scheme
         "http://127.0.0.1:10000/devstoreaccount2/voices",
         "http://127.0.0.1:10001/devstoreaccount1/voices",
         "http://localhost:10000/devstoreaccount1/voices",
@@ -143,10 +165,11 @@ def test_the_token_needs_its_container_stated_in_config(container: str | None, w
 
 
 def test_loaded_from_config_the_token_is_redacted_and_a_leading_question_mark_dropped():
-    sas = ConfigSas.load(provider_request(sasToken=f"?{ROTATED}", sasContainer=CONTAINER).config)
-    assert sas.joined("x", CONTAINER) == f"{CONTAINER}?{ROTATED}"
-    signature = "Y29uZmlnc2lnbmF0dXJldHdv"
-    assert signature not in redact(f"echoed {signature}=") and ROTATED not in repr(sas)
+    signature = "bG9hZGVkc2lnbmF0dXJlb25seWhlcmU"  # this test's own: no other registers it
+    token = f"sv=2024-11-04&sp=rl&sr=c&sig={signature}%3D"
+    sas = ConfigSas.load(provider_request(sasToken=f"?{token}", sasContainer=CONTAINER).config)
+    assert sas.joined("x", CONTAINER) == f"{CONTAINER}?{token}"
+    assert redact(f"echoed {signature}=") == "echoed ***" and token not in repr(sas)
 
 
 # -- in the provider host ---------------------------------------------------------------------
