@@ -84,12 +84,12 @@ class Environment:
         )
 
 
-
 def config_sas(environ: Mapping[str, str] = os.environ) -> ConfigSas:
     """Config sasToken and its container, for the catalog's URLs to be checked against (before
     `Environment.from_config`, which needs to know whether the catalog has storage, names any
     mistake of these two keys)."""
     return ConfigSas.load(_ProgramConfig(), environ)
+
 
 def speech_config_problems(
     endpoint: object, api_version: object, base_model: object, authentication: str
