@@ -33,8 +33,8 @@ _DEFAULT_PORTS = {"https": 443, "http": 80}
 @dataclass(frozen=True)
 class _Place:
     """Where a URL leads, in the terms two URLs are compared by: scheme and host in lower
-    case (a host's trailing dot dropped), the port, and the path's segments as the server
-    reads them (decoded)."""
+    case, the port, and the path's segments as the server reads them (decoded). `check_url`
+    has refused first what hides the host: user info, a trailing dot, a port out of range."""
 
     scheme: str
     host: str
@@ -53,14 +53,9 @@ def _place(url: str) -> _Place:
     if problems:
         raise ValueError(problems[0].reason)
     parts = urlsplit(url)
-    if "@" in parts.netloc:
-        raise ValueError("names a user before its host (user@host), which hides the host it goes to")
     if parts.fragment or url.endswith(("?", "#")):
         raise ValueError("ends in a query or fragment mark ('?', '#')")
-    try:
-        port = _DEFAULT_PORTS[parts.scheme] if parts.port is None else parts.port
-    except ValueError:
-        raise ValueError("has a port that is not a number from 0 to 65535") from None
+    port = _DEFAULT_PORTS[parts.scheme] if parts.port is None else parts.port
     path = parts.path.split("/")[1:]
     if path and path[-1] == "":
         path = path[:-1]  # a trailing slash
@@ -69,7 +64,7 @@ def _place(url: str) -> _Place:
         raise ValueError(
             "has a '.' or '..' path segment (or one hiding a '/' or '\\'), which a server may read as another path"
         )
-    return _Place(parts.scheme, str(parts.hostname).rstrip("."), port, segments)
+    return _Place(parts.scheme, str(parts.hostname), port, segments)
 
 
 @dataclass(frozen=True)
