@@ -23,6 +23,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+import provider
 from emulator import CustomVoiceBackend, EmulatorServer
 from emulator.quota import NO_QUOTA
 from provider.host import ENGINE_CHECK_INTERVAL_SECONDS, workers
@@ -73,16 +74,30 @@ def running_host(tmp_path: Path) -> Iterator[provider_pb2_grpc.ResourceProviderS
 
 
 def start_host(directory, *engine: str) -> subprocess.Popen[bytes]:
-    # Started outside the repo with no PYTHONPATH: the provider module must be importable
-    # from the installed project, as it is when the pulumi engine starts the host.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.Popen(
         [sys.executable, "-u", "-m", "provider.host", *engine],
         cwd=directory,
-        env=env,
+        env=host_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def host_environment() -> dict[str, str]:
+    """Started outside the repo with no PYTHONPATH: the provider module must be importable from
+    the installed project, as it is when the pulumi engine starts the host.
+
+    Under mutmut (scripts/mutation; it names the mutant in MUTANT_UNDER_TEST) the code under test
+    is the mutated copy in mutants/ this process imported, which the editable install does not
+    map: the host imports that copy and runs the same mutant. mutmut maps tests to the code they
+    run in its own process only ("stats"), and a host there would look for mutmut's config in
+    its working directory: there it runs the copy's code unmutated and unrecorded."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if "MUTANT_UNDER_TEST" in env:
+        env["PYTHONPATH"] = str(Path(provider.__file__).resolve().parents[1])
+        if env["MUTANT_UNDER_TEST"] == "stats":
+            env["MUTANT_UNDER_TEST"] = ""
+    return env
 
 
 def configure(host, **extra: str) -> None:
