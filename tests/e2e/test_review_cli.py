@@ -4,8 +4,9 @@ catalog or config to the next, and each review's first line and rows are checked
 
 The stack has a project, a consent from a URL, a voice whose prompt audio the stack uploads to
 its own container (storage rows) and two voices in a container of their own (the consent's
-recording lies there too; the provider host joins config `sasToken` to their URLs at create). Previews change nothing, so one `up` serves every kind
-of change but the ones that need a state of their own (drift, protection).
+recording lies there too; the provider host joins config `sasToken` to their URLs at create).
+Previews change nothing, so one `up` serves every kind of change but the ones that need a state
+of their own (drift, protection, the project deleted).
 
 With PV_SAVE_PREVIEWS=DIR, each preview's JSON is kept in DIR as `<kind>.json`, without the
 states' `stackTrace` and `sourcePosition` (the program's Python stack at each registration: most
@@ -332,6 +333,19 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     )
     assert rows(review)["Voices"]["JessicaVoice"].what == f"replaced as part of replacing project {PROJECT}"
 
+    # The catalog lifts the protection in the same change as a new prefix.
+    walk.catalog(jessica_prefix)
+    review = walk.review("protection-lifted")
+    assert first_line(review) == "1 voice replaced: new speakerProfileId; 1 prompt audio updated in place"
+    assert rows(review)["Voices"] == {
+        "JessicaVoice": Row(
+            "replace",
+            "`JessicaVoice` (protection lifted)",
+            "`audios.prefix`: `jessica/` -> `jessica-v2/`",
+            f"{ends(jessica_profile)}; the new voice gets a new speakerProfileId",
+        )
+    }
+
     # The preview itself fails: the review says why (a catalog mistake), or the CLI does (no such
     # stack); wrong arguments fail before any preview.
     walk.catalog(lambda catalog: catalog["voices"][1].update(consentId="nobody-consent"))
@@ -346,7 +360,36 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     assert wrong.returncode == 2 and "previewing" not in wrong.stderr
     assert "everything: give one or more of create, update, replace, delete" in wrong.stderr
 
-    project.pulumi("state", "unprotect", "--all", "--yes")  # so that the fixture's destroy ends the stack
+    # The project goes, and its consent and voices with it (past the deletion guard: all voices).
+    project.pulumi("state", "unprotect", "--all", "--yes")  # also so that the fixture's destroy ends the stack
+    profiles = {voice_id: voice["speakerProfileId"] for voice_id, voice in project.outputs()["voices"].items()}
+
+    def project_deleted(catalog):
+        for section in ("projects", "consents", "voices"):
+            catalog[section].clear()
+
+    walk.catalog(project_deleted)
+    project.env["PV_ALLOW_VOICE_DELETES"] = "1"
+    review = walk.review("project-deleted", "--fail-on", "delete", expect_exit=4)
+    del project.env["PV_ALLOW_VOICE_DELETES"]
+    assert first_line(review) == (
+        "3 voices deleted: their speakerProfileIds end; 1 consent deleted, 1 project deleted, 1 prompt audio deleted"
+    )
+    assert rows(review)["Projects"] == {
+        PROJECT: Row(
+            "delete",
+            f"`{PROJECT}`",
+            "no longer in the catalog",
+            "deleted in the service with everything in it: consents `jessica-consent`; "
+            "voices `JessicaVoice`, `LisaVoice`, `MarkVoice`",
+        )
+    }
+    assert rows(review)["Consents"] == {
+        "jessica-consent": Row("delete", "`jessica-consent`", "no longer in the catalog", "deleted in the service")
+    }
+    assert {voice_id: row.consequence for voice_id, row in rows(review)["Voices"].items()} == {
+        voice_id: ends(profile) for voice_id, profile in profiles.items()
+    }
 
 
 def _review_of(preview_json: str) -> str:

@@ -74,6 +74,10 @@ FIRST_LINES = {
     "protected-voice-with-its-project": (
         f"blocked: protected voice JessicaVoice (with project {PROJECT}) would be replaced, so `pulumi up` fails"
     ),
+    "protection-lifted": "1 voice replaced: new speakerProfileId; 1 prompt audio updated in place",
+    "project-deleted": (
+        "3 voices deleted: their speakerProfileIds end; 1 consent deleted, 1 project deleted, 1 prompt audio deleted"
+    ),
 }
 
 CHANGES = {
@@ -113,6 +117,14 @@ CHANGES = {
     },
     # Here it stops at once: only the refusal says what was attempted.
     "protected-voice-with-its-project": {"Voices": {"JessicaVoice": "**blocked** replace"}},
+    # The catalog lifts the protection in the same change: the engine goes by the catalog.
+    "protection-lifted": {"Voices": {"JessicaVoice": "replace"}, "Storage": {"prompt-audio/jessica/": "update"}},
+    "project-deleted": {
+        "Voices": dict.fromkeys(CHANGES_OF_EVERY_VOICE, "delete"),
+        "Consents": {"jessica-consent": "delete"},
+        "Projects": {PROJECT: "delete"},
+        "Storage": {"prompt-audio/jessica/": "delete"},
+    },
 }
 CHANGES["project-description-changed-with-replacement-steps"] = CHANGES["project-description-changed"]
 
@@ -185,6 +197,28 @@ def test_replacement_steps_listed_or_not_give_the_same_review():
     ops = [step["op"] for step in with_steps["steps"]]
     assert ops.count("replace") == ops.count("create-replacement") == ops.count("delete-replaced") == 5
     assert review("project-description-changed-with-replacement-steps") == review("project-description-changed")
+
+
+def test_a_deleted_project_lists_the_consents_and_voices_it_takes_along():
+    found = rows(review("project-deleted"))
+    assert found["Projects"][PROJECT].what == "no longer in the catalog"
+    assert found["Projects"][PROJECT].consequence == (
+        "deleted in the service with everything in it: consents `jessica-consent`; "
+        "voices `JessicaVoice`, `LisaVoice`, `MarkVoice`"
+    )
+    assert found["Consents"]["jessica-consent"].consequence == "deleted in the service"
+    for voice_id, row in found["Voices"].items():
+        assert (row.what, row.consequence) == ("no longer in the catalog", ends("project-deleted", voice_id))
+
+
+def test_a_protection_lifted_in_the_same_change_is_said_beside_the_id():
+    jessica = rows(review("protection-lifted"))["Voices"]["JessicaVoice"]
+    assert jessica.id_cell == "`JessicaVoice` (protection lifted)"
+    assert jessica.what == "`audios.prefix`: `jessica/` -> `jessica-v2/`"
+    assert jessica.consequence == (
+        f"{ends('protection-lifted', 'JessicaVoice')}; the new voice gets a new speakerProfileId"
+    )
+    assert "**Blocked.**" not in review("protection-lifted")
 
 
 def test_a_consent_replaced_replaces_its_voices():
