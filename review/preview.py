@@ -20,7 +20,6 @@ class PreviewFormatError(ValueError):
 @dataclass(frozen=True)
 class State:
     type: str
-    id: str | None
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any]
     protect: bool
@@ -93,10 +92,8 @@ def _state(where: str, entry: Any) -> State | None:
     inputs, outputs = entry.get("inputs") or {}, entry.get("outputs") or {}
     if not isinstance(inputs, dict) or not isinstance(outputs, dict):
         raise PreviewFormatError(f"{where}: inputs and outputs must be objects")
-    resource_id = entry.get("id")
     return State(
         type=entry["type"],
-        id=resource_id if isinstance(resource_id, str) and resource_id else None,
         inputs=inputs,
         outputs=outputs,
         protect=entry.get("protect") is True,

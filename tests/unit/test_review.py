@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from review.cli import main
+from review.fields import UNKNOWN
 from tests.review_tables import first_line, rows
 
 DATA = Path(__file__).parent / "data" / "preview"
 PROJECT = "contoso-personal-voices"
 CHANGES_OF_EVERY_VOICE = ("JessicaVoice", "LisaVoice", "MarkVoice")
+URN = "urn:pulumi:e2e::personal-voice::pulumi-python:dynamic/customvoice:PersonalVoice::mark"
 
 
 def preview(kind: str) -> dict[str, Any]:
@@ -369,12 +371,34 @@ def test_a_container_sas_says_a_token_outlives_its_resource():
     [
         ("", "not JSON"),
         ("Previewing update (dev):\n", "not JSON"),
-        ("[]", "no `steps` list"),
         ('{"steps": [{"op": "create"}]}', "steps[0]: no op or URN"),
         (
             '{"steps": [{"op": "create", "urn": "urn:pulumi:a::b::c::d", "newState": {"inputs": {}}}]}',
-            "not a resource state",
+            "steps[0].newState: not a resource state",
         ),
+        ("[]", "no `steps` list: not the output of `pulumi preview --json`"),
+        ('{"steps": ["create"]}', "steps[0]: not an object"),
+        ('{"steps": [{"op": "create", "urn": "a::b"}]}', "steps[0]: no op or URN"),
+        ('{"steps": [], "changeSummary": {"same": "1"}}', "changeSummary: not a count per op"),
+        ('{"steps": [], "changeSummary": "x"}', "changeSummary: not a count per op"),
+        (
+            f'{{"steps": [{{"op": "same", "urn": "{URN}", "oldState": {{"type": "t", "inputs": [1]}}}}]}}',
+            "steps[0].oldState: inputs and outputs must be objects",
+        ),
+        (
+            f'{{"steps": [{{"op": "same", "urn": "{URN}", "oldState": {{"type": "t", "outputs": "x"}}}}]}}',
+            "steps[0].oldState: inputs and outputs must be objects",
+        ),
+        (
+            f'{{"steps": [{{"op": "same", "urn": "{URN}", "oldState": {{"type": "t", "dependencies": "x"}}}}]}}',
+            "steps[0].oldState.dependencies: not a list of names",
+        ),
+        (
+            f'{{"steps": [{{"op": "same", "urn": "{URN}", "replaceReasons": [1]}}]}}',
+            "steps[0].replaceReasons: not a list of names",
+        ),
+        ('{"steps": [], "diagnostics": [{"severity": "error"}]}', "diagnostics[0]: no message"),
+        ('{"steps": [], "diagnostics": ["error"]}', "diagnostics[0]: no message"),
     ],
 )
 def test_input_that_is_not_preview_json_is_refused_in_one_line(stdin, problem):
@@ -383,9 +407,360 @@ def test_input_that_is_not_preview_json_is_refused_in_one_line(stdin, problem):
     assert out.getvalue() == ""
     assert err.getvalue().startswith("review: the input is not `pulumi preview --json` output: ")
     assert problem in err.getvalue() and err.getvalue().count("\n") == 1
+    if not problem.startswith("not JSON"):
+        assert err.getvalue() == f"review: the input is not `pulumi preview --json` output: {problem}\n"
 
 
 def test_an_unknown_fail_on_kind_is_refused_naming_the_kinds():
     out, err = io.StringIO(), io.StringIO()
     assert main(["--fail-on", "replace,remove"], io.StringIO("{}"), out, err) == 2
     assert "remove: give one or more of create, update, replace, delete, comma-separated" in err.getvalue()
+
+
+# Changes no walkthrough makes, made from the real no-change preview: one resource's `same` step
+# turned into another op, its states edited as the engine would print them.
+STACK_URN = "urn:pulumi:e2e::personal-voice::pulumi:pulumi:Stack::personal-voice-e2e"
+
+
+def changed(name: str, op: str, base: str = "no-change", edit=None) -> dict[str, Any]:
+    """The preview with the resource named `name` (the URN's last part) under `op`."""
+    document = preview(base)
+    step = next(s for s in document["steps"] if s["op"] == "same" and s["urn"].endswith(f"::{name}"))
+    step["op"] = op
+    if op == "create":  # new to the stack: no state, no refresh
+        step["oldState"] = None
+        document["steps"] = [s for s in document["steps"] if not (s["op"] == "refresh" and s["urn"] == step["urn"])]
+    if op == "delete":
+        step["newState"] = None
+    if edit:
+        edit(step)
+    return document
+
+
+def row_of(document: dict[str, Any], group: str, resource_id: str):
+    return rows(reviewed(document)[1])[group][resource_id]
+
+
+def without_profiles(document: dict[str, Any]) -> dict[str, Any]:
+    """Neither the voices' states nor the stack's outputs say a speakerProfileId."""
+    for step in document["steps"]:
+        for state in (step.get("oldState"), step.get("newState")):
+            if state and "speakerProfileId" in (state.get("outputs") or {}):
+                state["outputs"]["speakerProfileId"] = "[secret]"
+            if state and step["urn"] == STACK_URN:
+                (state.get("outputs") or {}).pop("voices", None)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("op", "created_by_stack", "said"),
+    [
+        ("create", None, "a new container in the storage account"),
+        ("delete", True, "the container and every blob in it are deleted"),
+        ("replace", True, "the container and every blob in it are deleted; a new one is made"),
+        ("delete", False, "the container stays (the stack adopted it, did not create it)"),
+        ("replace", False, "the container stays (the stack adopted it, did not create it); a new one is made"),
+    ],
+)
+def test_a_blob_container_says_whether_its_blobs_go_with_it(op, created_by_stack, said):
+    def adopted(step):
+        if step["oldState"] is not None:
+            step["oldState"]["outputs"]["createdByStack"] = created_by_stack
+
+    row = row_of(changed("prompt-audio", op, edit=adopted), "Storage", "prompt-audio")
+    assert (row.change, row.consequence) == (op, said)
+
+
+def container_sas_step(op: str) -> dict[str, Any]:
+    state = {
+        "urn": "urn:pulumi:e2e::personal-voice::pulumi-python:dynamic/storage:ContainerSas::prompt-audio-read",
+        "type": "pulumi-python:dynamic/storage:ContainerSas",
+        "inputs": {"accountUrl": "http://127.0.0.1:10000/devstoreaccount1", "containerName": "prompt-audio"},
+        "outputs": {"token": "[secret]"},
+    }
+    old = None if op == "create" else state
+    new = None if op == "delete" else {**state, "inputs": {**state["inputs"], "expiresInDays": 2}}
+    return {"op": op, "urn": state["urn"], "oldState": old, "newState": new}
+
+
+@pytest.mark.parametrize(
+    ("op", "said"),
+    [
+        ("create", "signs a read+list token"),
+        ("update", "signs a new token; the old one stays valid until it expires"),
+        ("delete", "revokes nothing: the token stays valid until it expires (rotating the account key revokes it)"),
+    ],
+)
+def test_a_container_sas_says_what_happens_to_its_tokens(op, said):
+    document = preview("no-change")
+    document["steps"].append(container_sas_step(op))
+    assert row_of(document, "Storage", "prompt-audio").consequence == said
+
+
+@pytest.mark.parametrize(
+    ("op", "said"),
+    [("update", "updated in place"), ("replace", "made again (a new resource)"), ("delete", "deleted")],
+)
+def test_a_resource_of_another_type_says_the_op_in_plain_words(op, said):
+    def other(step):
+        step["urn"] = step["urn"].replace("pulumi-python:dynamic/customvoice:Project", "random:index/randomId:RandomId")
+        for state in (step["oldState"], step["newState"]):
+            if state:
+                state["type"] = "random:index/randomId:RandomId"
+        if step["newState"]:
+            step["newState"]["inputs"]["description"] = "changed"
+
+    text = reviewed(changed(PROJECT, op, edit=other))[1]
+    verb = {"update": "updated in place", "replace": "replaced", "delete": "deleted"}[op]
+    assert first_line(text) == f"no change to any voice; 1 other resource {verb}"
+    assert rows(text)["Other resources"][PROJECT].consequence == said
+
+
+def test_a_new_voice_consent_and_project_each_say_what_up_makes():
+    voice = row_of(changed("jessica", "create"), "Voices", "JessicaVoice")
+    assert (voice.what, voice.consequence) == (
+        "new in the catalog",
+        "a new voice: its speakerProfileId comes with `pulumi up`",
+    )
+    assert row_of(changed("jessica-consent", "create"), "Consents", "jessica-consent").consequence == (
+        "a new consent in the service"
+    )
+    assert row_of(changed(PROJECT, "create"), "Projects", PROJECT).consequence == "a new project in the service"
+
+
+def test_a_speaker_profile_id_comes_from_the_voice_state_else_from_the_stack_outputs():
+    state_only = preview("voice-removed")
+    stack = next(s for s in state_only["steps"] if s["urn"] == STACK_URN and s["op"] == "same")
+    stack["oldState"]["outputs"].pop("voices")
+    assert row_of(state_only, "Voices", "LisaVoice").consequence == ends("voice-removed", "LisaVoice")
+    outputs_only = preview("voice-removed")
+    for step in outputs_only["steps"]:
+        if step["urn"].endswith("::lisa") and step["oldState"]:
+            step["oldState"]["outputs"]["speakerProfileId"] = "[secret]"
+    assert row_of(outputs_only, "Voices", "LisaVoice").consequence == ends("voice-removed", "LisaVoice")
+
+
+def test_a_voice_whose_speaker_profile_id_is_not_known_is_still_said_to_end():
+    lisa = row_of(without_profiles(preview("voice-removed")), "Voices", "LisaVoice")
+    assert lisa.consequence == "ends its speakerProfileId; SSML and apps using it stop working"
+    again = row_of(without_profiles(preview("drift")), "Voices", "LisaVoice")
+    assert again.consequence == "its speakerProfileId ended outside the stack; the voice made again gets a new one"
+    blocked = row_of(without_profiles(preview("protected-voice-replaced")), "Voices", "JessicaVoice")
+    assert blocked.consequence == "refused: it is protected, so `pulumi up` fails; the voice stays"
+
+
+def test_a_new_base_model_in_place_names_what_the_ssml_output_now_speaks_through():
+    def new_base_model(step):
+        step["newState"]["inputs"]["baseModel"] = "PhoenixLatestNeural"
+
+    mark = row_of(changed("mark", "update", edit=new_base_model), "Voices", "MarkVoice")
+    assert mark.what == "`baseModel`: `DragonLatestNeural` -> `PhoenixLatestNeural`"
+    assert mark.consequence == (
+        "no change in the service; same speakerProfileId; its `ssml` output names `PhoenixLatestNeural`: "
+        "apps reading it speak through that base model"
+    )
+
+
+def test_an_update_with_a_value_known_only_at_up_may_still_be_a_replacement():
+    def unknown_prefix(step):
+        step["newState"]["inputs"]["audios"]["prefix"] = UNKNOWN
+
+    mark = row_of(changed("mark", "update", edit=unknown_prefix), "Voices", "MarkVoice")
+    assert mark.what == "`audios.prefix`: `mark/` -> `[known at up]`"
+    assert mark.consequence == (
+        "no change in the service; same speakerProfileId; a value known only at `pulumi up` may still make it a "
+        "replacement"
+    )
+
+
+def test_an_op_the_review_has_no_words_for_is_named_as_the_cli_names_it():
+    text = reviewed(changed("mark", "import"))[1]
+    assert first_line(text) == "1 voice with other steps; nothing else changes"
+    mark = rows(text)["Voices"]["MarkVoice"]
+    assert (mark.change, mark.consequence) == ("`import`", "`import`: see `pulumi preview --diff`")
+    consent = rows(reviewed(changed("jessica-consent", "import"))[1])["Consents"]["jessica-consent"]
+    assert consent.change == "`import`"
+    assert first_line(reviewed(changed("jessica-consent", "import"))[1]) == (
+        "no change to any voice; 1 consent with other steps"
+    )
+
+
+def protection_refusal(name: str, op: str) -> dict[str, str]:
+    urn = next(s["urn"] for s in preview("no-change")["steps"] if s["urn"].endswith(f"::{name}"))
+    said = {
+        "delete": f'resource "{urn}" cannot be deleted\nbecause it is protected',
+        "replace": f'unable to replace resource "{urn}"\nas it is currently marked for protection',
+    }[op]
+    return {"message": f"error: {said}\n", "severity": "error"}
+
+
+def test_protected_resources_of_several_kinds_and_ops_are_all_named_in_the_first_line():
+    document = preview("voice-removed")
+    document["diagnostics"] = [
+        protection_refusal("lisa", "delete"),
+        protection_refusal("mark", "replace"),
+        protection_refusal("jessica-consent", "replace"),
+    ]
+    status, text, _ = reviewed(document)
+    assert status == 3
+    assert first_line(text) == (
+        "blocked: protected resources MarkVoice, jessica-consent would be replaced "
+        "and protected voice LisaVoice would be deleted, so `pulumi up` fails"
+    )
+    assert rows(text)["Voices"]["LisaVoice"].change == "**blocked** delete"
+    two_voices = preview("voice-removed")
+    two_voices["diagnostics"] = [protection_refusal("mark", "replace"), protection_refusal("jessica", "replace")]
+    # In the order of the preview's steps.
+    assert first_line(reviewed(two_voices)[1]) == (
+        "blocked: protected voices MarkVoice, JessicaVoice would be replaced, so `pulumi up` fails"
+    )
+
+
+def test_a_blocked_change_says_how_to_go_on():
+    text = review("protected-voice-replaced")
+    assert (
+        "**Blocked.** A protected resource (catalog `protect: true`, or config `protectVoices`) is neither replaced "
+        "nor deleted: `pulumi up` fails on it and its speakerProfileId stays. Undo the change, or lift the "
+        "protection first in a change of its own."
+    ) in text
+    assert text.endswith(
+        "A failed preview can stop before it reaches every resource: the rows above may not be all of the change.\n"
+    )
+
+
+def test_a_long_reason_is_cut_in_the_first_line_and_given_whole_below():
+    document = preview("catalog-mistake")
+    long_reason = "x" * 400
+    document["diagnostics"] = [{"message": f"error: {long_reason}\n", "severity": "error"}]
+    text = reviewed(document)[1]
+    assert first_line(text) == f"preview failed: {'x' * 299}…"
+    assert long_reason in text
+    exact = preview("catalog-mistake")
+    exact["diagnostics"] = [{"message": f"error: {'y' * 300}\n", "severity": "error"}]
+    assert first_line(reviewed(exact)[1]) == f"preview failed: {'y' * 300}"
+    said_nothing = preview("catalog-mistake")
+    said_nothing["diagnostics"] = [{"message": " \n", "severity": "error"}]
+    assert first_line(reviewed(said_nothing)[1]) == "preview failed"
+
+
+def test_several_reasons_are_each_given_and_the_first_leads():
+    document = preview("catalog-mistake")
+    document["diagnostics"] = [
+        {"message": "error: Preview failed: first reason\n", "severity": "error"},
+        {"message": "error: second reason\n", "severity": "error"},
+    ]
+    text = reviewed(document)[1]
+    assert first_line(text) == "preview failed: first reason"
+    assert "**The preview failed:**\n\n```text\nfirst reason\n\nsecond reason\n```" in text
+
+
+def test_help_says_how_to_call_it():
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--help"], io.StringIO(""), out, err) == 0
+    assert out.getvalue().startswith("usage: python -m review [-h] [--fail-on KINDS]\n")
+    assert "Review `pulumi preview --json` (stdin) as Markdown (stdout)." in out.getvalue()
+    assert (
+        "exit 4 when a change of these kinds is present: create, update, replace, delete (comma-separated)"
+        in " ".join(out.getvalue().split())
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--fail-on", " , "], io.StringIO("{}"), out, err) == 2
+    assert "nothing: give one or more of create, update, replace, delete, comma-separated" in err.getvalue()
+    assert main(["--fail-on", "remove,drop"], io.StringIO("{}"), out, err) == 2
+    assert "remove, drop: give one or more" in err.getvalue()
+    assert out.getvalue() == ""
+
+
+def test_a_protected_resource_the_engine_stopped_at_is_reviewed_even_without_a_step_of_its_own():
+    # Without the refresh (a stack whose Pulumi.yaml does not refresh), the voice has no step at all.
+    document = preview("protected-voice-with-its-project")
+    document["steps"] = [s for s in document["steps"] if not s["urn"].endswith("::jessica")]
+    text = reviewed(document)[1]
+    # With no state, the voice is named by its resource name.
+    assert first_line(text) == (
+        f"blocked: protected voice jessica (with project {PROJECT}) would be replaced, so `pulumi up` fails"
+    )
+    jessica = rows(text)["Voices"]["jessica"]
+    assert (jessica.change, jessica.id_cell, jessica.what) == (
+        "**blocked** replace",
+        "`jessica`",
+        f"replaced as part of replacing project {PROJECT}",
+    )
+    # The engine's own resources are never rows, blocked or not.
+    stack_refused = preview("no-change")
+    stack_refused["diagnostics"] = [
+        {"message": f'error: resource "{STACK_URN}" cannot be deleted\nbecause it is protected\n', "severity": "error"}
+    ]
+    assert rows(reviewed(stack_refused)[1]) == {}
+
+
+def test_a_step_without_states_is_known_by_the_type_in_its_urn():
+    document = preview("no-change")
+    for step in document["steps"]:
+        if step["urn"].endswith("::mark"):
+            step["oldState"] = step["newState"] = None
+    assert (
+        "Unchanged (not listed): 3 voices, 1 consent, 1 project, 1 blob container, 1 prompt audio."
+        in reviewed(document)[1]
+    )
+
+
+def test_unchanged_resources_the_preview_did_not_count_are_none():
+    document = preview("voice-created")
+    document["steps"] = [s for s in document["steps"] if s["op"] == "create"]
+    document.pop("changeSummary")
+    assert "Unchanged (not listed): none." in reviewed(document)[1]
+    one = preview("no-change")
+    one["steps"] = [s for s in one["steps"] if s["op"] != "same" or s["urn"] == STACK_URN]
+    one["changeSummary"] = {"same": 2}  # the stack and one resource
+    assert "Unchanged (not listed): 1 resource." in reviewed(one)[1]
+    listed_and_more = preview("no-change")
+    listed_and_more["changeSummary"] = {"same": 10}
+    assert (
+        "Unchanged (not listed): 3 voices, 1 consent, 1 project, 1 blob container, 1 prompt audio, 2 more."
+        in (reviewed(listed_and_more)[1])
+    )
+
+
+def test_a_replacement_for_a_secret_field_names_it_beside_the_other_reasons():
+    def replaced_for_two_reasons(step):
+        step["newState"]["inputs"]["apiVersion"] = "2024-02-01-preview"
+        step["replaceReasons"] = ["apiVersion", "audios"]
+
+    mark = row_of(changed("mark", "replace", edit=replaced_for_two_reasons), "Voices", "MarkVoice")
+    assert mark.what == (
+        "`apiVersion`: `2026-01-01` -> `2024-02-01-preview`<br>`audios.containerUrl`: `[secret]` -> `[secret]`"
+    )
+
+
+def test_a_project_deleted_alone_takes_none_of_the_stacks_consents_or_voices():
+    row = row_of(changed(PROJECT, "delete"), "Projects", PROJECT)
+    assert row.consequence == (
+        "deleted in the service with everything in it: consents none of the stack's; voices none of the stack's"
+    )
+
+
+def test_prompt_audio_in_place_uploads_what_is_new_or_changed_and_keeps_the_rest():
+    def one_more_and_one_changed(step):
+        files = step["newState"]["inputs"]["files"]
+        files.append({"name": "b.wav", "path": "stacks/dev-audio/b.wav", "sha256": "1" * 64})
+        files.append({"name": "a.wav", "path": "stacks/dev-audio/a.wav", "sha256": "2" * 64})
+        files.append("not a file")
+        step["oldState"]["inputs"]["files"].append({"name": "a.wav", "path": "a.wav", "sha256": "3" * 64})
+
+    storage = row_of(
+        changed("jessica-prompt-audio", "update", edit=one_more_and_one_changed), "Storage", "prompt-audio/jessica/"
+    )
+    assert storage.consequence == "uploads `prompt-audio/jessica/a.wav`, `prompt-audio/jessica/b.wav`"
+
+    def moved_account(step):
+        step["newState"]["inputs"]["accountUrl"] = "http://127.0.0.1:1/devstoreaccount1"
+
+    unmoved = row_of(changed("jessica-prompt-audio", "update", edit=moved_account), "Storage", "prompt-audio/jessica/")
+    assert unmoved.consequence == "no blob changes"
+
+    def no_prefix(step):
+        del step["oldState"]["inputs"]["prefix"]
+
+    gone = row_of(changed("jessica-prompt-audio", "delete", edit=no_prefix), "Storage", "jessica-prompt-audio")
+    assert gone.consequence == "deletes `prompt-audio/jessica-prompt.wav`"

@@ -123,3 +123,31 @@ def test_markdown_holds_any_text():
     assert code("`edge") == "`` `edge ``"
     assert block("x ``` y") == "````text\nx ``` y\n````"
     assert cell("a | b\nc") == "a \\| b c"
+
+
+def test_a_field_gone_or_a_shorter_list_of_objects_shows_what_is_gone():
+    assert field_changes({"description": "old"}, {}) == [FieldChange("description", "old", MISSING)]
+    assert field_changes({"files": [{"n": 1}, {"n": 2}]}, {"files": [{"n": 1}]}) == [
+        FieldChange("files[1]", {"n": 2}, MISSING)
+    ]
+    # A list of objects on one side only is one value.
+    assert field_changes({"files": [{"n": 1}]}, {"files": "f"}) == [FieldChange("files", [{"n": 1}], "f")]
+    assert field_changes({"files": "f"}, {"files": [{"n": 1}]}) == [FieldChange("files", "f", [{"n": 1}])]
+
+
+def test_a_value_of_the_longest_length_is_shown_whole():
+    assert shown("a" * 100) == "a" * 100
+    assert shown("a" * 101) == "a" * 99 + "…"
+
+
+def test_a_urn_that_is_not_one_is_its_own_name_and_has_no_type():
+    assert type_of_urn("not-a-urn") == ""
+    assert name_of_urn("not-a-urn") == "not-a-urn"
+    # Under a parent under a parent: the resource's own type is the last one.
+    urn = "urn:pulumi:dev::p::a:b:C$d:e:F$pulumi-python:dynamic/storage:PromptAudio::x"
+    assert type_of_urn(urn) == "pulumi-python:dynamic/storage:PromptAudio"
+
+
+def test_a_block_keeps_leading_spaces_and_a_code_span_pads_a_trailing_backtick():
+    assert block("  indented\n") == "```text\n  indented\n```"
+    assert code("tail`") == "`` tail` ``"
