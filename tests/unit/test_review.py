@@ -530,14 +530,26 @@ def test_a_new_voice_consent_and_project_each_say_what_up_makes():
 
 def test_a_speaker_profile_id_comes_from_the_voice_state_else_from_the_stack_outputs():
     state_only = preview("voice-removed")
-    stack = next(s for s in state_only["steps"] if s["urn"] == STACK_URN and s["op"] == "same")
-    stack["oldState"]["outputs"].pop("voices")
+    for step in state_only["steps"]:
+        if step["urn"] == STACK_URN and step["oldState"]:
+            step["oldState"]["outputs"].pop("voices")
     assert row_of(state_only, "Voices", "LisaVoice").consequence == ends("voice-removed", "LisaVoice")
     outputs_only = preview("voice-removed")
     for step in outputs_only["steps"]:
         if step["urn"].endswith("::lisa") and step["oldState"]:
             step["oldState"]["outputs"]["speakerProfileId"] = "[secret]"
     assert row_of(outputs_only, "Voices", "LisaVoice").consequence == ends("voice-removed", "LisaVoice")
+    for hidden in ("", None, 123):
+        empty = preview("voice-removed")
+        for step in empty["steps"]:
+            if step["urn"].endswith("::lisa") and step["oldState"]:
+                step["oldState"]["outputs"]["speakerProfileId"] = hidden
+        assert row_of(empty, "Voices", "LisaVoice").consequence == ends("voice-removed", "LisaVoice")
+    not_a_text = without_profiles(preview("voice-removed"))
+    for step in not_a_text["steps"]:
+        if step["urn"] == STACK_URN and step["oldState"]:
+            step["oldState"]["outputs"]["voices"] = {"LisaVoice": {"speakerProfileId": 123}}
+    assert row_of(not_a_text, "Voices", "LisaVoice").consequence.startswith("ends its speakerProfileId;")
 
 
 def test_a_voice_whose_speaker_profile_id_is_not_known_is_still_said_to_end():
@@ -657,11 +669,12 @@ def test_several_reasons_are_each_given_and_the_first_leads():
 def test_help_says_how_to_call_it():
     out, err = io.StringIO(), io.StringIO()
     assert main(["--help"], io.StringIO(""), out, err) == 0
-    assert out.getvalue().startswith("usage: python -m review [-h] [--fail-on KINDS]\n")
-    assert "Review `pulumi preview --json` (stdin) as Markdown (stdout)." in out.getvalue()
-    assert (
-        "exit 4 when a change of these kinds is present: create, update, replace, delete (comma-separated)"
-        in " ".join(out.getvalue().split())
+    assert " ".join(out.getvalue().split()) == (
+        "usage: python -m review [-h] [--fail-on KINDS] "
+        "Review `pulumi preview --json` (stdin) as Markdown (stdout). "
+        "options: -h, --help show this help message and exit "
+        "--fail-on KINDS exit 4 when a change of these kinds is present: create, update, replace, delete "
+        "(comma-separated)"
     )
     out, err = io.StringIO(), io.StringIO()
     assert main(["--fail-on", " , "], io.StringIO("{}"), out, err) == 2
@@ -764,3 +777,98 @@ def test_prompt_audio_in_place_uploads_what_is_new_or_changed_and_keeps_the_rest
 
     gone = row_of(changed("jessica-prompt-audio", "delete", edit=no_prefix), "Storage", "jessica-prompt-audio")
     assert gone.consequence == "deletes `prompt-audio/jessica-prompt.wav`"
+
+
+def test_a_resource_replaced_with_others_names_them_outermost_first_whatever_the_step_order():
+    document = preview("project-description-changed")
+    steps = document["steps"]
+    for step in steps:
+        if step["op"] == "same" and step["urn"].endswith("::jessica-prompt-audio"):
+            step["op"] = "replace"
+    project_step = next(s for s in steps if s["op"] == "replace" and s["urn"].endswith(f"::{PROJECT}"))
+    steps.remove(project_step)
+    steps.append(project_step)  # the project's step after everything in it
+    jessica = row_of(document, "Voices", "JessicaVoice")
+    assert jessica.what == (
+        f"no change of its own: replaced with project {PROJECT} and consent jessica-consent "
+        "and prompt audio prompt-audio/jessica/"
+    )
+
+
+def test_when_the_engine_says_only_that_the_preview_failed_the_review_says_that():
+    document = preview("catalog-mistake")
+    document["diagnostics"] = [{"message": "error: preview failed\n", "severity": "error"}]
+    text = reviewed(document)[1]
+    assert first_line(text) == "preview failed: preview failed"
+    assert "**The preview failed:**\n\n```text\npreview failed\n```" in text
+
+
+def test_a_replaced_secret_shown_whole_on_one_side_keeps_the_path_the_engine_compared():
+    def secret_as_a_whole_before(step):
+        step["oldState"]["inputs"]["audios"] = "[secret]"
+        step["replaceReasons"] = ["audios"]
+
+    mark = row_of(changed("mark", "replace", edit=secret_as_a_whole_before), "Voices", "MarkVoice")
+    assert mark.what == "`audios`: `[secret]` -> `[secret]`"
+
+
+def test_a_resource_with_a_change_of_its_own_or_a_new_one_is_not_said_to_be_replaced_along():
+    document = preview("project-description-changed")
+    jessica = next(s for s in document["steps"] if s["op"] == "replace" and s["urn"].endswith("::jessica"))
+    jessica["newState"]["inputs"]["audios"]["prefix"] = "jessica-v2/"
+    new_voice = copy.deepcopy(jessica)
+    new_voice.update(op="create", urn=jessica["urn"].replace("::jessica", "::new"), oldState=None)
+    new_voice["newState"]["inputs"]["voiceId"] = "NewVoice"
+    document["steps"].append(new_voice)
+    found = rows(reviewed(document)[1])["Voices"]
+    assert found["JessicaVoice"].what == "`audios.prefix`: `jessica/` -> `jessica-v2/`"
+    assert (found["NewVoice"].change, found["NewVoice"].what) == ("create", "new in the catalog")
+
+
+def test_a_resource_replaced_along_with_one_not_in_the_preview_is_named_by_its_urn():
+    project_urn = next(s["urn"] for s in preview("no-change")["steps"] if s["urn"].endswith(f"::{PROJECT}"))
+    jessica_urn = next(s["urn"] for s in preview("no-change")["steps"] if s["urn"].endswith("::jessica"))
+    for cause, named in (
+        (project_urn.replace(PROJECT, "elsewhere"), "project elsewhere"),
+        (STACK_URN, "personal-voice-e2e"),
+    ):
+        document = preview("no-change")
+        said = f'unable to replace resource "{jessica_urn}"\nas part of replacing "{cause}"\nas it is currently marked for protection'
+        document["diagnostics"] = [{"message": f"error: {said}\n", "severity": "error"}]
+        assert row_of(document, "Voices", "JessicaVoice").what == f"replaced as part of replacing {named}"
+
+
+def test_a_deleted_project_lists_the_voices_that_depend_on_it_only_through_their_consent():
+    document = preview("project-deleted")
+    project_urn = next(s["urn"] for s in document["steps"] if s["urn"].endswith(f"::{PROJECT}"))
+    for step in document["steps"]:
+        if "PersonalVoice" in step["urn"] and step["oldState"]:
+            step["oldState"]["dependencies"] = [d for d in step["oldState"]["dependencies"] if d != project_urn]
+    assert row_of(document, "Projects", PROJECT).consequence.endswith("voices `JessicaVoice`, `LisaVoice`, `MarkVoice`")
+
+
+def test_new_prompt_audio_uploads_every_file():
+    storage = row_of(changed("jessica-prompt-audio", "create"), "Storage", "prompt-audio/jessica/")
+    assert (storage.change, storage.consequence) == ("create", "uploads `prompt-audio/jessica/jessica-prompt.wav`")
+
+
+def test_a_replacement_that_shows_no_change_leaves_what_changed_empty():
+    assert row_of(changed("mark", "replace"), "Voices", "MarkVoice").what == ""
+
+
+def test_a_protected_resource_deleted_alone_is_named_in_the_first_line():
+    document = preview("voice-removed")
+    document["diagnostics"] = [protection_refusal("lisa", "delete")]
+    assert first_line(reviewed(document)[1]) == (
+        "blocked: protected voice LisaVoice would be deleted, so `pulumi up` fails"
+    )
+
+
+def test_other_changes_are_counted_by_kind_in_a_fixed_order():
+    document = changed("jessica-prompt-audio", "create")
+    blob = next(s for s in document["steps"] if s["op"] == "same" and s["urn"].endswith("::prompt-audio"))
+    blob["op"] = "update"
+    blob["newState"]["inputs"]["accountUrl"] = "http://127.0.0.1:1/devstoreaccount1"
+    assert first_line(reviewed(document)[1]) == (
+        "no change to any voice; 1 blob container updated in place, 1 prompt audio created"
+    )
