@@ -472,14 +472,15 @@ def test_a_blob_container_says_whether_its_blobs_go_with_it(op, created_by_stack
 
 
 def container_sas_step(op: str) -> dict[str, Any]:
-    state = {
+    inputs: dict[str, Any] = {"accountUrl": "http://127.0.0.1:10000/devstoreaccount1", "containerName": "prompt-audio"}
+    state: dict[str, Any] = {
         "urn": "urn:pulumi:e2e::personal-voice::pulumi-python:dynamic/storage:ContainerSas::prompt-audio-read",
         "type": "pulumi-python:dynamic/storage:ContainerSas",
-        "inputs": {"accountUrl": "http://127.0.0.1:10000/devstoreaccount1", "containerName": "prompt-audio"},
+        "inputs": inputs,
         "outputs": {"token": "[secret]"},
     }
     old = None if op == "create" else state
-    new = None if op == "delete" else {**state, "inputs": {**state["inputs"], "expiresInDays": 2}}
+    new = None if op == "delete" else {**state, "inputs": {**inputs, "expiresInDays": 2}}
     return {"op": op, "urn": state["urn"], "oldState": old, "newState": new}
 
 
