@@ -786,9 +786,8 @@ def test_a_resource_replaced_with_others_names_them_outermost_first_whatever_the
     for step in steps:
         if step["op"] == "same" and step["urn"].endswith("::jessica-prompt-audio"):
             step["op"] = "replace"
-    project_step = next(s for s in steps if s["op"] == "replace" and s["urn"].endswith(f"::{PROJECT}"))
-    steps.remove(project_step)
-    steps.append(project_step)  # the project's step after everything in it
+    project_steps = [s for s in steps if s["urn"].endswith(f"::{PROJECT}")]
+    document["steps"] = [s for s in steps if s not in project_steps] + project_steps  # the project after all in it
     jessica = row_of(document, "Voices", "JessicaVoice")
     assert jessica.what == (
         f"no change of its own: replaced with project {PROJECT} and consent jessica-consent "
