@@ -617,7 +617,7 @@ def test_protected_resources_of_several_kinds_and_ops_are_all_named_in_the_first
     status, text, _ = reviewed(document)
     assert status == 3
     assert first_line(text) == (
-        "blocked: protected resources MarkVoice, jessica-consent would be replaced "
+        "blocked: protected resources jessica-consent, MarkVoice would be replaced "
         "and protected voice LisaVoice would be deleted, so `pulumi up` fails"
     )
     assert rows(text)["Voices"]["LisaVoice"].change == "**blocked** delete"
@@ -739,6 +739,8 @@ def test_unchanged_resources_the_preview_did_not_count_are_none():
 def test_a_replacement_for_a_secret_field_names_it_beside_the_other_reasons():
     def replaced_for_two_reasons(step):
         step["newState"]["inputs"]["apiVersion"] = "2024-02-01-preview"
+        for state in ("oldState", "newState"):  # a URL a program made secret (this one's are plain)
+            step[state]["inputs"]["audios"]["containerUrl"] = "[secret]"
         step["replaceReasons"] = ["apiVersion", "audios"]
 
     mark = row_of(changed("mark", "replace", edit=replaced_for_two_reasons), "Voices", "MarkVoice")
@@ -806,6 +808,7 @@ def test_when_the_engine_says_only_that_the_preview_failed_the_review_says_that(
 def test_a_replaced_secret_shown_whole_on_one_side_keeps_the_path_the_engine_compared():
     def secret_as_a_whole_before(step):
         step["oldState"]["inputs"]["audios"] = "[secret]"
+        step["newState"]["inputs"]["audios"]["containerUrl"] = "[secret]"
         step["replaceReasons"] = ["audios"]
 
     mark = row_of(changed("mark", "replace", edit=secret_as_a_whole_before), "Voices", "MarkVoice")
