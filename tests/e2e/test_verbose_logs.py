@@ -6,9 +6,11 @@ folder of the test's own), counted over all of it.
   key at all: the container and uploads go through Entra too, and each voice's SAS is a user
   delegation SAS, which the emulator, reading the prompt audio as the service does, uses
   against an Azurite that verifies it.
-- Keys kept in stack config: each shows only in the engine's Configure call of the provider
-  host (the default provider's inputs hold every config value), once per provider the run
-  starts; nowhere else (README, Secrets). Config sasToken is the same:
+- Keys kept in stack config: each shows in the engine's Configure call of the provider host
+  (the default provider's inputs hold every config value), once per provider the run starts;
+  and, once the state records them among those inputs, in the deletion guard's read of the
+  state (catalog/deletion_guard.py), which the engine logs with the state's secrets in the
+  clear; nowhere else (README, Secrets). Config sasToken is the same:
   tests/e2e/test_config_sas.py counts it, and none when it comes from PV_SAS_TOKEN.
 """
 
@@ -29,6 +31,8 @@ SIGNATURE = re.compile(r"sig=[A-Za-z0-9%+/=]{20,}")
 BEARER = re.compile(r"Bearer\s+[A-Za-z0-9._~+/=-]{20,}")
 # The engine's log of the default provider's configuration, which holds the stack's config.
 CONFIGURE_LINE = re.compile(r"Marshaling property for RPC\[Provider\[0x[0-9a-f]+\]\.Configure\(\)\.inputs\]")
+# The engine's log of what the deletion guard's read of the stack's state returns.
+STATE_READ_LINE = re.compile(r"RPC\[ResourceMonitor\.Invoke\(pulumi:pulumi:readStackResourceOutputs\)")
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,18 @@ class VerboseRun:
 
     def only_in_configure(self, secret: str) -> int:
         """How often `secret` shows, checking that each line it shows in is the Configure call's."""
+        return self.only_in(secret, CONFIGURE_LINE)
+
+    def only_in(self, secret: str, *places: re.Pattern[str]) -> int:
+        """How often `secret` shows, checking that each line it shows in is one of `places`."""
         lines = self.lines_with(secret)
-        assert all(CONFIGURE_LINE.search(line) for line in lines), "outside the Configure call"
+        assert all(any(place.search(line) for place in places) for line in lines), "outside " + ", ".join(
+            place.pattern for place in places
+        )
         return len(lines)
+
+    def count_in(self, secret: str, place: re.Pattern[str]) -> int:
+        return sum(1 for line in self.lines_with(secret) if place.search(line))
 
 
 def verbose_up(project: Project, folder: Path, *, scanned: bool = True) -> VerboseRun:
@@ -105,3 +118,10 @@ def test_verbose_logs_hold_no_secret_when_keys_come_from_the_environment(
     kept = verbose_up(project, tmp_path / "tmpdir-config", scanned=False)
     assert 1 <= kept.only_in_configure(KEY) <= 2 and 1 <= kept.only_in_configure(ACCOUNT_KEY) <= 2
     assert SIGNATURE.findall(kept.text) == []
+    # The next run: the state now holds the keys among the provider's inputs, so the guard's
+    # read of it shows them once more, and nothing else does.
+    again = verbose_up(project, tmp_path / "tmpdir-again", scanned=False)
+    for key in (KEY, ACCOUNT_KEY):
+        assert again.only_in(key, CONFIGURE_LINE, STATE_READ_LINE) == 4  # measured: 2 and 2
+        assert again.count_in(key, CONFIGURE_LINE) == 2 and again.count_in(key, STATE_READ_LINE) == 2
+    assert SIGNATURE.findall(again.text) == []
