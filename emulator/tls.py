@@ -42,15 +42,19 @@ class LoopbackCertificate:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
 
+    def write(self, directory: Path) -> tuple[Path, Path]:
+        """The certificate and its key as PEM files in `directory`, the key readable by its owner only."""
+        cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+        cert_path.write_bytes(self.pem)
+        key_path.touch(mode=0o600)
+        key_path.write_bytes(self._key_pem)
+        return cert_path, key_path
+
     def server_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         # ssl loads a chain from files only; they live just long enough to be read.
         with tempfile.TemporaryDirectory() as directory:
-            cert_path, key_path = Path(directory, "cert.pem"), Path(directory, "key.pem")
-            cert_path.write_bytes(self.pem)
-            key_path.touch(mode=0o600)
-            key_path.write_bytes(self._key_pem)
-            context.load_cert_chain(cert_path, key_path)
+            context.load_cert_chain(*self.write(Path(directory)))
         return context
 
 

@@ -6,7 +6,6 @@ installs it (from the npm registry, into a cache outside the repo) if needed.
 which Azurite serves over HTTPS only: with a self-signed certificate for 127.0.0.1 made for the
 session, whose file clients are given to trust."""
 
-import ipaddress
 import os
 import re
 import subprocess
@@ -21,10 +20,8 @@ from pathlib import Path
 import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContainerSasPermissions, generate_container_sas
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+
+from emulator.tls import LoopbackCertificate
 
 ROOT = Path(__file__).resolve().parents[1]
 # Azurite's well-known development account: public, and good for Azurite only.
@@ -84,7 +81,7 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
 @pytest.fixture(scope="session")
 def azurite_entra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
     workspace = tmp_path_factory.mktemp("azurite-entra")
-    cert, key = _self_signed_loopback_certificate(workspace)
+    cert, key = LoopbackCertificate("127.0.0.1").write(workspace)
     with _running_azurite(workspace, ("--cert", str(cert), "--key", str(key), "--oauth", "basic"), cert) as running:
         yield running
 
@@ -118,30 +115,6 @@ def _running_azurite(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(STOP_TIMEOUT)
-
-
-def _self_signed_loopback_certificate(directory: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
 
 
 def _announced_port(process: subprocess.Popen[bytes], log_path: Path) -> int:
