@@ -270,7 +270,7 @@ CASES = [
     ),
     Case(
         "consent recording behind a user name",
-        "e2e.yaml:9: consents[0].audioUrl: https://127.0.0.1@evil.example.net/voices/consents/jessica.wav names a user",
+        "e2e.yaml:9: consents[0].audioUrl: must not carry user info (user@host)",
         _swap(
             "http://127.0.0.1:10000/devstoreaccount1/voices/consents",
             "https://127.0.0.1@evil.example.net/voices/consents",
