@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from catalog.deletion_guard import READ_STACK_STATE, VOICE_TYPE, deletion_refusal, guard_deletions
-from catalog.environment import Environment, speech_config_problems
+from catalog.environment import Environment, config_sas, speech_config_problems
 from provider.errors import ConfigError
 from tests.program.recording import RecordingMonitor
 
@@ -185,6 +185,18 @@ def test_a_sas_token_needs_the_container_it_was_issued_for(stack):
     environment = Environment.from_config(pulumi.Config(), {})
     assert environment.sas.container == "https://a.blob.core.windows.net/c"
     assert environment.sas.refusal("https://b.blob.core.windows.net/c") is not None
+
+
+@pulumi.runtime.test
+def test_the_catalogs_urls_are_checked_against_the_token_the_stack_config_or_environment_gives(stack):
+    """What the program reads before the catalog (`config_sas`): config first, then PV_SAS_TOKEN."""
+    container = "https://a.blob.core.windows.net/c"
+    configure({"speechEndpoint": ENDPOINT, "sasToken": "?sv=1&sig=abc", "sasContainer": container})
+    from_config = config_sas({})
+    assert (from_config.token, from_config.container) == ("sv=1&sig=abc", container)
+    configure({"speechEndpoint": ENDPOINT, "sasContainer": container})
+    assert config_sas({"PV_SAS_TOKEN": "sv=2&sig=def"}).token == "sv=2&sig=def"
+    assert config_sas({}).token is None
 
 
 @pytest.mark.parametrize(
