@@ -1,0 +1,379 @@
+"""The SpeechAccount provider against the emulator's ARM front (`mock_arm`), signed in with
+azure-identity's DefaultAzureCredential through the emulated managed identity: create, adopt,
+reference, soft delete and restore, PATCH against replace, purge only when asked, and inputs
+refused before any request."""
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from emulator import CustomVoiceBackend
+from emulator.arm import AccountsService, Endpoints, mock_arm
+from emulator.arm.models import AccountKey
+from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, READER, SPEECH_CONTRIBUTOR, TOKEN_PATH
+from provider.accounts.client import ArmError
+from provider.errors import ConfigError, Refused
+from provider.speech_account import SpeechAccountProvider
+from tests.identity import refuse_all_but_loopback, use_managed_identity
+
+SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
+GROUP = "voices-rg"
+NAME = "contoso-voices"
+KEY = AccountKey(SUBSCRIPTION, GROUP, NAME)
+IDENTITY_ENDPOINT = f"https://eastus.api.cognitive.microsoft.com{TOKEN_PATH}"
+SOFT_DELETE_SECONDS = 600.0
+
+
+class Arm(NamedTuple):
+    accounts: AccountsService
+    backend: CustomVoiceBackend
+
+    def arm_requests(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in self.backend.requests if r.path.startswith("/subscriptions/")]
+
+
+def start_arm(monkeypatch: pytest.MonkeyPatch, roles: tuple[str, ...]) -> Iterator[Arm]:
+    backend = CustomVoiceBackend()
+    header = backend.enable_entra(roles=roles)
+    accounts = AccountsService(Endpoints.azure(), soft_delete_seconds=SOFT_DELETE_SECONDS)
+    refuse_all_but_loopback(monkeypatch)
+    with mock_arm(accounts, backend):
+        use_managed_identity(monkeypatch, IDENTITY_ENDPOINT, header)
+        yield Arm(accounts, backend)
+
+
+@pytest.fixture
+def arm(monkeypatch: pytest.MonkeyPatch) -> Iterator[Arm]:
+    yield from start_arm(monkeypatch, (COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR))
+
+
+def configured(**config: str) -> SpeechAccountProvider:
+    raw = {"pollIntervalSeconds": "0.01", "retryBackoffSeconds": "0", **config}
+    provider = SpeechAccountProvider()
+    provider.configure(ConfigureRequest(Config({f"personal-voice:{k}": v for k, v in raw.items()}, "personal-voice")))
+    return provider
+
+
+@pytest.fixture
+def provider() -> SpeechAccountProvider:
+    return configured()
+
+
+def declared(**changes: Any) -> dict[str, Any]:
+    news = {"subscriptionId": SUBSCRIPTION, "resourceGroupName": GROUP, "accountName": NAME, "location": "eastus"}
+    news.update(changes)
+    return {key: value for key, value in news.items() if value is not None}
+
+
+def checked(
+    provider: SpeechAccountProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    result = provider.check(olds or {}, news)
+    assert [(f.property, f.reason) for f in result.failures or []] == []
+    return result.inputs or {}
+
+
+def create(provider: SpeechAccountProvider, **changes: Any) -> dict[str, Any]:
+    return provider.create(checked(provider, declared(**changes))).outs or {}
+
+
+def body(location: str = "eastus", subdomain: str = NAME, **properties: Any) -> dict[str, Any]:
+    return {
+        "location": location,
+        "kind": "SpeechServices",
+        "sku": {"name": "S0"},
+        "properties": {"customSubDomainName": subdomain, **properties},
+    }
+
+
+def test_create_makes_an_s0_speech_account_on_its_subdomain_and_outputs_no_key(arm, provider):
+    outputs = create(provider, tags={"team": "voices"})
+
+    account = arm.accounts.get(KEY)
+    assert (
+        outputs["armId"]
+        == account["id"]
+        == (
+            f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.CognitiveServices/accounts/{NAME}"
+        )
+    )
+    assert outputs["endpoint"] == "https://contoso-voices.cognitiveservices.azure.com/"
+    assert (outputs["region"], outputs["provisioningState"]) == ("eastus", "Succeeded")
+    assert (account["kind"], account["sku"], account["tags"]) == ("SpeechServices", {"name": "S0"}, {"team": "voices"})
+    assert account["properties"]["customSubDomainName"] == NAME
+    keys = arm.accounts.list_keys(KEY)
+    assert not any(key in repr(outputs) for key in keys.values())
+    assert not any(path.endswith("/listKeys") for _, path in arm.arm_requests())
+
+
+def test_a_live_account_as_declared_is_adopted_without_a_write(arm, provider):
+    arm.accounts.put(KEY, {**body(), "tags": {"team": "voices"}})
+    internal_id = arm.accounts.get(KEY)["properties"]["internalId"]
+    arm.backend.clear_requests()
+
+    outputs = create(provider, tags={"team": "voices"})
+
+    assert outputs["armId"].endswith(f"/accounts/{NAME}")
+    assert arm.accounts.get(KEY)["properties"]["internalId"] == internal_id
+    assert [method for method, _ in arm.arm_requests()] == ["GET"]
+
+
+def test_a_live_account_that_differs_is_refused_naming_each_field_and_left_as_it_is(arm, provider):
+    arm.accounts.put(KEY, body(disableLocalAuth=True))
+    before = arm.accounts.get(KEY)
+
+    with pytest.raises(Refused) as refused:
+        create(provider, tags={"team": "voices"})
+
+    message = str(refused.value)
+    assert "already exists and differs from the declaration" in message
+    assert "disableLocalAuth: declared False, the account has True" in message
+    assert "tags: declared {'team': 'voices'}, the account has {}" in message
+    assert "location" not in message.split("declaration:")[1].split(".")[0]
+    assert "\n" not in message
+    assert arm.accounts.get(KEY)["etag"] == before["etag"]
+
+
+def test_a_reference_reads_the_account_and_its_delete_leaves_it(arm, provider, capsys):
+    arm.accounts.put(KEY, {**body(disableLocalAuth=True), "tags": {"owner": "platform"}})
+
+    outputs = create(provider, existing=True, location=None)
+
+    assert outputs["existing"] is True
+    assert (outputs["disableLocalAuth"], outputs["tags"]) == (True, {"owner": "platform"})
+    assert outputs["endpoint"] == "https://contoso-voices.cognitiveservices.azure.com/"
+    assert (provider.read(outputs["armId"], outputs).outs or {})["tags"] == {"owner": "platform"}
+    arm.backend.clear_requests()
+
+    provider.delete(outputs["armId"], outputs)
+
+    assert arm.arm_requests() == []
+    assert arm.accounts.get(KEY)["name"] == NAME
+    assert "is only referenced (existing: true): it stays in Azure" in capsys.readouterr().err
+
+
+def test_a_reference_that_differs_or_is_missing_is_refused_and_nothing_is_written(arm, provider):
+    with pytest.raises(Refused, match="does not exist, and existing: true only refers to an account"):
+        create(provider, existing=True)
+    arm.accounts.put(KEY, body(location="westeurope"))
+
+    with pytest.raises(Refused) as refused:
+        create(provider, existing=True, location="eastus")
+
+    assert "location: declared 'eastus', the account has 'westeurope'" in str(refused.value)
+    assert "never changes a referenced account" in str(refused.value)
+    assert {method for method, _ in arm.arm_requests()} == {"GET"}
+
+
+def test_a_reference_whose_declared_tags_change_is_checked_not_patched(arm, provider):
+    arm.accounts.put(KEY, {**body(), "tags": {"owner": "platform"}})
+    olds = create(provider, existing=True, location=None)
+    news = checked(provider, declared(existing=True, location=None, tags={"owner": "voices"}), olds)
+
+    diff = provider.diff(olds["armId"], olds, news)
+    unchanged = provider.diff(olds["armId"], olds, checked(provider, declared(existing=True, location=None)))
+
+    assert (diff.changes, diff.replaces) == (True, [])
+    assert unchanged.changes is False
+    with pytest.raises(Refused, match="tags: declared {'owner': 'voices'}, the account has {'owner': 'platform'}"):
+        provider.update(olds["armId"], olds, news)
+    assert "PATCH" not in {method for method, _ in arm.arm_requests()}
+
+
+def test_a_soft_deleted_account_of_the_name_is_refused_in_one_line_saying_how_to_restore(arm, provider):
+    first = create(provider)
+    provider.delete(first["armId"], first)
+    assert [account["name"] for account in arm.accounts.list_deleted(SUBSCRIPTION)] == [NAME]
+
+    with pytest.raises(Refused) as refused:
+        create(provider)
+
+    message = str(refused.value)
+    assert "was deleted and Azure keeps it until" in message
+    assert "set restore: true" in message
+    assert f"az cognitiveservices account purge --location eastus --resource-group {GROUP} --name {NAME}" in message
+    assert "\n" not in message
+
+
+def test_restore_brings_the_soft_deleted_account_back_with_its_keys(arm, provider):
+    first = create(provider)
+    keys = arm.accounts.list_keys(KEY)
+    provider.delete(first["armId"], first)
+
+    restored = create(provider, restore=True, tags={"restored": "yes"})
+
+    assert restored["armId"] == first["armId"] and restored["provisioningState"] == "Succeeded"
+    assert arm.accounts.list_keys(KEY) == keys
+    assert arm.accounts.get(KEY)["tags"] == {"restored": "yes"}
+    assert arm.accounts.list_deleted(SUBSCRIPTION) == []
+    restore_puts = [path for method, path in arm.arm_requests() if method == "PUT"]
+    assert len(restore_puts) == 2
+
+
+def test_restore_of_an_account_deleted_elsewhere_is_refused_naming_what_differs(arm, provider):
+    arm.accounts.put(KEY, body(location="westeurope"))
+    arm.accounts.delete(KEY)
+
+    with pytest.raises(Refused) as refused:
+        create(provider, restore=True)
+
+    assert "restore: true cannot bring it back: location: declared 'eastus', the account has 'westeurope'" in str(
+        refused.value
+    )
+    assert "--location westeurope" in str(refused.value)
+    assert arm.accounts.list_deleted(SUBSCRIPTION)[0]["name"] == NAME
+
+
+def test_restore_with_nothing_deleted_creates_the_account(arm, provider):
+    outputs = create(provider, restore=True)
+    assert outputs["provisioningState"] == "Succeeded" and arm.accounts.get(KEY)["name"] == NAME
+
+
+def test_tags_network_access_and_local_auth_update_in_place_with_patch(arm, provider):
+    olds = create(provider)
+    news = checked(
+        provider, declared(tags={"env": "prod"}, publicNetworkAccess="Disabled", disableLocalAuth=True), olds
+    )
+
+    diff = provider.diff(olds["armId"], olds, news)
+    assert (diff.changes, diff.replaces) == (True, [])
+    assert diff.stables == ["armId", "endpoint", "region"]
+    arm.backend.clear_requests()
+
+    outputs = provider.update(olds["armId"], olds, news).outs or {}
+
+    assert [method for method, _ in arm.arm_requests()] == ["PATCH"]
+    account = arm.accounts.get(KEY)
+    assert account["tags"] == outputs["tags"] == {"env": "prod"}
+    assert account["properties"]["publicNetworkAccess"] == outputs["publicNetworkAccess"] == "Disabled"
+    assert account["properties"]["disableLocalAuth"] is outputs["disableLocalAuth"] is True
+
+
+def test_a_new_location_kind_or_subdomain_replaces_and_the_same_name_needs_purge_on_delete_first(arm, provider):
+    olds = create(provider)
+    for field, value in (("location", "westeurope"), ("kind", "AIServices"), ("customSubDomainName", "voices-2")):
+        news = declared(**{field: value})
+        diff = provider.diff(olds["armId"], olds, provider.check(olds, news).inputs or {})
+        assert (diff.replaces, diff.delete_before_replace) == ([field], True)
+        failures = provider.check(olds, news).failures or []
+        assert [f.property for f in failures] == [field]
+        assert "Azure refuses while the old one is soft-deleted" in failures[0].reason
+        assert checked(provider, news, {**olds, "purgeOnDelete": True})[field] == value
+    renamed = declared(accountName="contoso-voices-2", location="westeurope")
+    assert checked(provider, renamed, olds)["customSubDomainName"] == "contoso-voices-2"
+    assert "PATCH" not in {method for method, _ in arm.arm_requests()}
+
+
+def test_spellings_arm_reads_alike_are_no_change(arm, provider):
+    olds = create(provider)
+    news = checked(
+        provider, declared(location="East US", resourceGroupName=GROUP.upper(), customSubDomainName=NAME.upper())
+    )
+    assert provider.diff(olds["armId"], olds, news).changes is False
+
+
+def test_delete_soft_deletes_and_purges_only_when_asked(arm, provider):
+    kept = create(provider)
+    provider.delete(kept["armId"], kept)
+    assert [account["name"] for account in arm.accounts.list_deleted(SUBSCRIPTION)] == [NAME]
+    arm.accounts.purge(KEY, "eastus")
+
+    purged = create(provider, purgeOnDelete=True)
+    provider.delete(purged["armId"], purged)
+
+    assert arm.accounts.list_deleted(SUBSCRIPTION) == []
+    assert create(provider)["provisioningState"] == "Succeeded"  # the name is free again
+
+
+def test_a_delete_of_an_account_already_gone_succeeds(arm, provider):
+    outputs = create(provider)
+    arm.accounts.delete(KEY)
+    provider.delete(outputs["armId"], outputs)
+    assert provider.read(outputs["armId"], outputs).id == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"sku": "F0"}, "sku", "F0 (free) cannot be used: personal voice needs S0"),
+        ({"sku": "S1"}, "sku", "'S1' is not S0"),
+        ({"location": "northeurope"}, "location", "'northeurope' is not a region where personal voice runs"),
+        ({"location": None}, "location", "is required"),
+        ({"kind": "TextAnalytics"}, "kind", "'TextAnalytics' is not one of SpeechServices, AIServices"),
+        ({"accountName": "-voices"}, "accountName", "'-voices' is not an account name"),
+        (
+            {"accountName": "voices_1"},
+            "customSubDomainName",
+            "the default, the account name 'voices_1', is not a subdomain",
+        ),
+        ({"customSubDomainName": "voices-"}, "customSubDomainName", "'voices-' is not a subdomain"),
+        ({"subscriptionId": "prod"}, "subscriptionId", "'prod' is not a subscription id"),
+        ({"resourceGroupName": "rg."}, "resourceGroupName", "'rg.' is not a resource group name"),
+        ({"publicNetworkAccess": "Open"}, "publicNetworkAccess", "'Open' is not one of Enabled, Disabled"),
+        ({"disableLocalAuth": "yes"}, "disableLocalAuth", "must be true or false"),
+        ({"tags": {"n": 1}}, "tags", "must be a map of names to text values"),
+        ({"existing": True, "purgeOnDelete": True}, "purgeOnDelete", "means nothing with existing: true"),
+        ({"existing": True, "restore": True}, "restore", "means nothing with existing: true"),
+    ],
+)
+def test_bad_inputs_are_refused_at_check_before_any_request(arm, provider, changes, field, reason):
+    failures = provider.check({}, declared(**changes)).failures or []
+    assert [f.property for f in failures] == [field]
+    assert reason in failures[0].reason
+    assert arm.backend.requests == []
+
+
+def test_arm_errors_arrive_as_one_line_with_their_code(arm, provider):
+    arm.accounts.put(AccountKey(SUBSCRIPTION, "other-rg", "other"), body())  # holds the subdomain
+
+    with pytest.raises(ArmError) as failed:
+        create(provider)
+
+    assert str(failed.value) == (
+        f"Creating speech account {NAME!r} (resource group {GROUP!r}) failed: "
+        f"Custom domain name '{NAME}' is already in use. (HTTP 409, code CustomDomainInUse)"
+    )
+
+
+@pytest.fixture
+def reader_arm(monkeypatch: pytest.MonkeyPatch) -> Iterator[Arm]:
+    yield from start_arm(monkeypatch, (READER,))
+
+
+def test_an_identity_that_may_only_read_is_refused_by_arm_in_one_line(reader_arm, provider):
+    with pytest.raises(ArmError) as failed:
+        create(provider)
+    assert "(HTTP 403, code AuthorizationFailed)" in str(failed.value)
+    assert "Bearer" not in str(failed.value) and "\n" not in str(failed.value)
+
+
+def test_a_create_that_outlasts_the_timeout_fails_naming_the_setting(arm):
+    arm.accounts.provisioning_seconds = 2.0
+    provider = configured(accountTimeoutSeconds="0.2")
+
+    with pytest.raises(ArmError, match=r"did not finish within 0.2 s \(config accountTimeoutSeconds\)"):
+        create(provider)
+
+    # The SDK's poller thread goes on to the end; it must not outlive the emulator.
+    deadline = time.monotonic() + 10
+    while any(t.name.startswith("LROPoller") and t.is_alive() for t in threading.enumerate()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ({"armEndpoint": "http://127.0.0.1:8766"}, "armEndpoint"),
+        ({"armEndpoint": "https://management.azure.com/path"}, "armEndpoint"),
+        ({"armCaBundle": "/nonexistent/arm-ca.pem"}, "armCaBundle"),
+        ({"accountTimeoutSeconds": "0"}, "accountTimeoutSeconds"),
+    ],
+)
+def test_bad_settings_name_their_config_key(config, key):
+    with pytest.raises(ConfigError, match=f"config {key}"):
+        configured(**config)
