@@ -1,4 +1,4 @@
-"""The base of this project's six resources: Pulumi's dynamic `Resource`, without the frame its
+"""The base of this project's resources: Pulumi's dynamic `Resource`, without the frame its
 SDK adds to every later pickle each time one is declared.
 
 `pulumi.dynamic.dynamic.serialize_provider` (3.260.0, the same in 3.272.0) sets

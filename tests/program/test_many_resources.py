@@ -23,6 +23,7 @@ from provider.project import Project, ProjectArgs, ProjectProvider
 from provider.prompt_audio import PromptAudio, PromptAudioArgs, PromptAudioProvider
 from provider.prompt_files import PromptFile
 from provider.resource import SET_BY_SERIALIZE_PROVIDER, pickler_as_found
+from provider.speech_account import SpeechAccount, SpeechAccountArgs, SpeechAccountProvider
 from tests.program.recording import RecordingMonitor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,7 @@ PROVIDERS: dict[str, type[ResourceProvider]] = {
     "pulumi-python:dynamic/storage:BlobContainer": BlobContainerProvider,
     "pulumi-python:dynamic/storage:PromptAudio": PromptAudioProvider,
     "pulumi-python:dynamic/storage:ContainerSas": ContainerSasProvider,
+    "pulumi-python:dynamic/cognitiveservices:SpeechAccount": SpeechAccountProvider,
 }
 
 
@@ -57,7 +59,7 @@ def monitor() -> Any:
 
 
 def declarations(prompt: PromptFile) -> list[Callable[[str], pulumi.CustomResource]]:
-    """One way to declare each of the six resources, by name, its options given by keyword."""
+    """One way to declare each of the seven resources, by name, its options given by keyword."""
     return [
         lambda name: PersonalVoice(
             name,
@@ -91,6 +93,16 @@ def declarations(prompt: PromptFile) -> list[Callable[[str], pulumi.CustomResour
             opts=PROTECTED,
         ),
         lambda name: ContainerSas(name, ContainerSasArgs(account_url=ACCOUNT_URL, container_name=name), opts=PROTECTED),
+        lambda name: SpeechAccount(
+            name,
+            SpeechAccountArgs(
+                subscription_id="00000000-1111-2222-3333-444444444444",
+                resource_group_name="voices-rg",
+                account_name=name,
+                location="eastus",
+            ),
+            opts=PROTECTED,
+        ),
     ]
 
 

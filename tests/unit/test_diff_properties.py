@@ -17,6 +17,7 @@ from provider.inputs import top_level
 from provider.personal_voice import PersonalVoiceProvider
 from provider.project import ProjectProvider
 from provider.prompt_audio import PromptAudioProvider
+from provider.speech_account import SpeechAccountProvider
 
 RULES: dict[str, DiffRules] = {
     provider.__name__: provider.diff_rules
@@ -27,8 +28,10 @@ RULES: dict[str, DiffRules] = {
         PromptAudioProvider,
         ContainerSasProvider,
         BlobContainerProvider,
+        SpeechAccountProvider,
     )
 }
+RULES["SpeechAccountProvider (existing: true)"] = SpeechAccountProvider.reference_diff_rules
 EXTENSIONS = (".wav", ".mp3", ".ogg", ".flac")
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-0123456789", min_size=1, max_size=12)
 extension_lists = st.lists(st.sampled_from(EXTENSIONS), min_size=1, max_size=4)

@@ -14,6 +14,7 @@ from provider.container_sas import ContainerSasProvider
 from provider.personal_voice import PersonalVoiceProvider
 from provider.project import ProjectProvider
 from provider.prompt_audio import PromptAudioProvider
+from provider.speech_account import SpeechAccountProvider
 
 # As existing stacks hold them: never change an entry, only add.
 CONTRACT = {
@@ -23,6 +24,7 @@ CONTRACT = {
     BlobContainerProvider: ("provider.blob_container", "BlobContainerProvider"),
     PromptAudioProvider: ("provider.prompt_audio", "PromptAudioProvider"),
     ContainerSasProvider: ("provider.container_sas", "ContainerSasProvider"),
+    SpeechAccountProvider: ("provider.speech_account", "SpeechAccountProvider"),
 }
 
 
