@@ -99,9 +99,18 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with self.client(news) as client:
-            if news["existing"] or olds.get("existing"):
-                # A reference, or one becoming or ceasing to be one: checked, never changed.
+            if news["existing"]:
+                # A reference (or an account becoming one): checked, never changed.
                 return UpdateResult(self._referenced(client, news))
+            if olds.get("existing"):
+                # A reference the stack takes over: adopted as a create would, or refused.
+                adopted = self._adopted(client, news)
+                if adopted is None:
+                    raise Refused(
+                        f"{label(news).capitalize()} no longer exists; run `pulumi refresh`, then `pulumi up` "
+                        "to create it"
+                    )
+                return UpdateResult(adopted)
             patch = {name: news[name] for name in PATCHED_FIELDS if name in news and news[name] != olds.get(name)}
             if not patch:
                 return UpdateResult({**olds, **{flag: news[flag] for flag in FLAGS}})
@@ -273,7 +282,10 @@ def _group_of(arm_id: str | None) -> str | None:
 
 
 def _soft_delete_refusal(client: CognitiveServicesManagementClient, props: dict[str, Any]) -> Refused:
-    deleted = _soft_deleted(client, props)
+    try:
+        deleted = _soft_deleted(client, props)
+    except ArmError:
+        deleted = None  # listing needs read access to the subscription; the refusal stands without it
     properties = deleted.properties if deleted is not None else None
     until = f" until {properties.scheduled_purge_date}" if properties and properties.scheduled_purge_date else ""
     return Refused(

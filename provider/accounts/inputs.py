@@ -153,7 +153,7 @@ def _one_of(field: str, value: Any, allowed: tuple[str, ...]) -> list[Problem]:
 def _check_tags(value: Any) -> list[Problem]:
     if value is None:
         return []
-    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+    if not isinstance(value, dict) or not all(isinstance(v, str) or is_unknown(v) for v in value.values()):
         return [Problem("tags", "must be a map of names to text values")]
     return []
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.runtime import rpc
 
 from emulator import CustomVoiceBackend
 from emulator.arm import AccountsService, Endpoints, mock_arm
@@ -185,6 +186,33 @@ def test_a_reference_whose_declared_tags_change_is_checked_not_patched(arm, prov
     assert "PATCH" not in {method for method, _ in arm.arm_requests()}
 
 
+def test_a_reference_the_stack_takes_over_is_adopted_only_as_declared(arm, provider):
+    arm.accounts.put(KEY, {**body(), "tags": {"owner": "platform"}})
+    reference = create(provider, existing=True, location=None)
+    owned = checked(provider, declared(), reference)
+    assert provider.diff(reference["armId"], reference, owned).replaces == []
+
+    with pytest.raises(Refused, match="already exists and differs from the declaration: tags: declared {}"):
+        provider.update(reference["armId"], reference, owned)
+
+    taken = provider.update(reference["armId"], reference, checked(provider, declared(tags={"owner": "platform"})))
+    assert (taken.outs or {})["existing"] is False
+    assert {method for method, _ in arm.arm_requests()} == {"GET"}
+
+
+def test_an_owned_account_becoming_a_reference_is_kept_by_its_delete(arm, provider):
+    owned = create(provider)
+    reference = checked(provider, declared(existing=True, location=None), owned)
+    diff = provider.diff(owned["armId"], owned, reference)
+    assert (diff.changes, diff.replaces) == (True, [])
+
+    outputs = provider.update(owned["armId"], owned, reference).outs or {}
+    provider.delete(outputs["armId"], outputs)
+
+    assert arm.accounts.get(KEY)["name"] == NAME
+    assert {method for method, _ in arm.arm_requests()} == {"GET", "PUT"}
+
+
 def test_a_soft_deleted_account_of_the_name_is_refused_in_one_line_saying_how_to_restore(arm, provider):
     first = create(provider)
     provider.delete(first["armId"], first)
@@ -317,6 +345,7 @@ def test_a_delete_of_an_account_already_gone_succeeds(arm, provider):
         ({"publicNetworkAccess": "Open"}, "publicNetworkAccess", "'Open' is not one of Enabled, Disabled"),
         ({"disableLocalAuth": "yes"}, "disableLocalAuth", "must be true or false"),
         ({"tags": {"n": 1}}, "tags", "must be a map of names to text values"),
+        ({"tags": ["team"]}, "tags", "must be a map of names to text values"),
         ({"existing": True, "purgeOnDelete": True}, "purgeOnDelete", "means nothing with existing: true"),
         ({"existing": True, "restore": True}, "restore", "means nothing with existing: true"),
     ],
@@ -378,3 +407,11 @@ def test_a_create_that_outlasts_the_timeout_fails_naming_the_setting(arm):
 def test_bad_settings_name_their_config_key(config, key):
     with pytest.raises(ConfigError, match=f"config {key}"):
         configured(**config)
+
+
+def test_values_unknown_at_preview_are_not_judged(arm, provider):
+    news = declared(accountName=rpc.UNKNOWN, tags={"stack": rpc.UNKNOWN})
+    result = provider.check({}, news)
+    assert result.failures == []
+    assert (result.inputs or {})["customSubDomainName"] == rpc.UNKNOWN
+    assert arm.backend.requests == []
