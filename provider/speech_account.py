@@ -111,7 +111,7 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
                         "to create it"
                     )
                 return UpdateResult(adopted)
-            patch = {name: news[name] for name in PATCHED_FIELDS if name in news and news[name] != olds.get(name)}
+            patch = {name: news[name] for name in PATCHED_FIELDS if news[name] != olds.get(name)}
             if not patch:
                 return UpdateResult({**olds, **{flag: news[flag] for flag in FLAGS}})
             with arm_errors(f"Updating {label(news)}"):

@@ -415,3 +415,84 @@ def test_values_unknown_at_preview_are_not_judged(arm, provider):
     assert result.failures == []
     assert (result.inputs or {})["customSubDomainName"] == rpc.UNKNOWN
     assert arm.backend.requests == []
+
+
+def test_a_reference_to_an_account_that_cannot_hold_personal_voices_is_refused(arm, provider):
+    arm.accounts.put(KEY, {**body(location="northeurope"), "kind": "TextAnalytics", "sku": {"name": "F0"}})
+
+    with pytest.raises(Refused) as refused:
+        create(provider, existing=True, location=None)
+
+    assert (
+        "is not as declared: its region 'northeurope' has no personal voice; its SKU 'F0' is not S0; "
+        "its kind 'TextAnalytics' is not one of SpeechServices, AIServices."
+    ) in str(refused.value)
+
+
+def test_a_reference_taken_over_after_it_vanished_is_refused(arm, provider):
+    arm.accounts.put(KEY, body())
+    reference = create(provider, existing=True, location=None)
+    arm.accounts.delete(KEY)
+
+    with pytest.raises(Refused, match="no longer exists; run `pulumi refresh`, then `pulumi up` to create it"):
+        provider.update(reference["armId"], reference, checked(provider, declared()))
+
+
+def test_a_sku_changed_in_azure_is_put_back_with_patch(arm, provider):
+    created = create(provider)
+    arm.accounts.update(KEY, {"sku": {"name": "F0"}})
+    olds = provider.read(created["armId"], created)
+    assert (olds.id, (olds.outs or {})["sku"]) == (created["armId"], "F0")
+    news = checked(provider, declared(), olds.outs)
+    assert provider.diff(created["armId"], olds.outs or {}, news).replaces == []
+
+    outputs = provider.update(created["armId"], olds.outs or {}, news).outs or {}
+
+    assert arm.accounts.get(KEY)["sku"] == {"name": "S0"} and outputs["sku"] == "S0"
+
+
+def test_only_flags_changed_update_nothing_in_azure(arm, provider):
+    olds = create(provider)
+    arm.backend.clear_requests()
+    outputs = provider.update(olds["armId"], olds, checked(provider, declared(purgeOnDelete=True))).outs or {}
+    assert outputs == {**olds, "purgeOnDelete": True}
+    assert arm.arm_requests() == []
+
+
+def test_an_account_soft_deleted_in_another_group_is_not_this_one(arm, provider):
+    other = AccountKey(SUBSCRIPTION, "other-rg", NAME)
+    arm.accounts.put(other, body(subdomain="other-voices"))
+    arm.accounts.delete(other)
+
+    outputs = create(provider, restore=True)
+
+    assert outputs["customSubDomainName"] == NAME
+    assert [account["id"].split("/resourceGroups/")[1] for account in arm.accounts.list_deleted(SUBSCRIPTION)] == [
+        f"other-rg/deletedAccounts/{NAME}"
+    ]
+
+
+def test_the_soft_delete_refusal_says_until_when_azure_keeps_it(arm, provider):
+    first = create(provider)
+    provider.delete(first["armId"], first)
+    purge_date = arm.accounts.list_deleted(SUBSCRIPTION)[0]["properties"]["scheduledPurgeDate"]
+
+    with pytest.raises(Refused) as refused:
+        create(provider)
+
+    shown = str(refused.value).split("keeps it until ")[1].split(" (soft delete)")[0]
+    assert shown == purge_date
+
+
+def test_an_arm_error_of_several_lines_is_shown_by_its_first(arm, provider):
+    arm.backend.inject_faults(
+        "GET",
+        r"/subscriptions/.*/accounts/.*",
+        [(500, {}, {"error": {"code": "InternalError", "message": "Boom.\nat x"}})],
+    )
+    with pytest.raises(ArmError) as failed:
+        configured(httpRetries="0").create(checked(provider, declared()))
+    assert str(failed.value) == (
+        f"Reading speech account {NAME!r} (resource group {GROUP!r}) failed: Boom. (HTTP 500, code InternalError)"
+    )
+    assert failed.value.code == "InternalError"
