@@ -107,7 +107,7 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
                 adopted = self._adopted(client, news)
                 if adopted is None:
                     raise Refused(
-                        f"{label(news).capitalize()} no longer exists; run `pulumi refresh`, then `pulumi up` "
+                        f"{label(news, first=True)} no longer exists; run `pulumi refresh`, then `pulumi up` "
                         "to create it"
                     )
                 return UpdateResult(adopted)
@@ -154,14 +154,14 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
         account = self._get(client, props)
         if account is None:
             raise Refused(
-                f"{label(props).capitalize()} does not exist, and existing: true only refers to an account; "
+                f"{label(props, first=True)} does not exist, and existing: true only refers to an account; "
                 "create it, fix its name, or drop existing: true to let the stack create it"
             )
         outputs = outputs_of(props, account)
         found = differences(props, outputs) + unusable(outputs)
         if found:
             raise Refused(
-                f"{label(props).capitalize()} (existing: true) is not as declared: {'; '.join(found)}. "
+                f"{label(props, first=True)} (existing: true) is not as declared: {'; '.join(found)}. "
                 "The stack never changes a referenced account: declare it as it is, or change it in Azure"
             )
         return outputs
@@ -175,12 +175,12 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
         found = differences(props, outputs)
         if found:
             raise Refused(
-                f"{label(props).capitalize()} already exists and differs from the declaration: {'; '.join(found)}. "
+                f"{label(props, first=True)} already exists and differs from the declaration: {'; '.join(found)}. "
                 "Declare it as it is (or with existing: true, to only refer to it), or choose another accountName"
             )
         if outputs["provisioningState"] != SUCCEEDED:
             raise Refused(
-                f"{label(props).capitalize()} already exists but is {outputs['provisioningState']} in Azure; "
+                f"{label(props, first=True)} already exists but is {outputs['provisioningState']} in Azure; "
                 "run `pulumi up` again once it is Succeeded"
             )
         return outputs
@@ -216,8 +216,12 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
         return outputs
 
 
-def label(props: Mapping[str, Any]) -> str:
-    return f"speech account {props.get('accountName')!r} (resource group {props.get('resourceGroupName')!r})"
+def label(props: Mapping[str, Any], *, first: bool = False) -> str:
+    """How messages name the account; `first`: to begin a sentence."""
+    return (
+        f"{'S' if first else 's'}peech account {props.get('accountName')!r} "
+        f"(resource group {props.get('resourceGroupName')!r})"
+    )
 
 
 def outputs_of(props: dict[str, Any], account: Account) -> dict[str, Any]:
@@ -289,7 +293,7 @@ def _soft_delete_refusal(client: CognitiveServicesManagementClient, props: dict[
     properties = deleted.properties if deleted is not None else None
     until = f" until {properties.scheduled_purge_date}" if properties and properties.scheduled_purge_date else ""
     return Refused(
-        f"{label(props).capitalize()} was deleted and Azure keeps it{until} (soft delete), so no new account "
+        f"{label(props, first=True)} was deleted and Azure keeps it{until} (soft delete), so no new account "
         f"can take its name: set restore: true to get it back as it was (its keys, subdomain and voices), or "
         f"purge it for good ({_purge_command(props, deleted)}), or choose another accountName"
     )

@@ -159,8 +159,12 @@ def test_a_reference_reads_the_account_and_its_delete_leaves_it(arm, provider, c
 
 
 def test_a_reference_that_differs_or_is_missing_is_refused_and_nothing_is_written(arm, provider):
-    with pytest.raises(Refused, match="does not exist, and existing: true only refers to an account"):
-        create(provider, existing=True)
+    with pytest.raises(Refused) as missing:
+        create(provider, existing=True, accountName="Contoso-Voices")
+    assert str(missing.value).startswith(
+        f"Speech account 'Contoso-Voices' (resource group {GROUP!r}) does not exist, "
+        "and existing: true only refers to an account"
+    )
     arm.accounts.put(KEY, body(location="westeurope"))
 
     with pytest.raises(Refused) as refused:
