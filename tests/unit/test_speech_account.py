@@ -17,7 +17,7 @@ from emulator.arm import AccountsService, Endpoints, mock_arm
 from emulator.arm.models import AccountKey
 from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, READER, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from provider.accounts.client import ArmError
-from provider.errors import ConfigError, Refused
+from provider.errors import Refused
 from provider.speech_account import SpeechAccountProvider
 from tests.identity import refuse_all_but_loopback, use_managed_identity
 
@@ -397,20 +397,6 @@ def test_a_create_that_outlasts_the_timeout_fails_naming_the_setting(arm):
     while any(t.name.startswith("LROPoller") and t.is_alive() for t in threading.enumerate()):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-
-
-@pytest.mark.parametrize(
-    ("config", "key"),
-    [
-        ({"armEndpoint": "http://127.0.0.1:8766"}, "armEndpoint"),
-        ({"armEndpoint": "https://management.azure.com/path"}, "armEndpoint"),
-        ({"armCaBundle": "/nonexistent/arm-ca.pem"}, "armCaBundle"),
-        ({"accountTimeoutSeconds": "0"}, "accountTimeoutSeconds"),
-    ],
-)
-def test_bad_settings_name_their_config_key(config, key):
-    with pytest.raises(ConfigError, match=f"config {key}"):
-        configured(**config)
 
 
 def test_values_unknown_at_preview_are_not_judged(arm, provider):
