@@ -486,3 +486,53 @@ def test_an_arm_error_of_several_lines_is_shown_by_its_first(arm, provider):
         f"Reading speech account {NAME!r} (resource group {GROUP!r}) failed: Boom. (HTTP 500, code InternalError)"
     )
     assert failed.value.code == "InternalError"
+
+
+def test_a_create_sends_every_declared_field_and_answers_the_arm_id(arm, provider):
+    news = checked(
+        provider,
+        declared(
+            kind="AIServices", customSubDomainName="voices-x", publicNetworkAccess="Disabled", disableLocalAuth=True
+        ),
+    )
+    created = provider.create(news)
+
+    account = arm.accounts.get(KEY)
+    assert created.id == account["id"] == (created.outs or {})["armId"]
+    assert (account["kind"], account["properties"]["customSubDomainName"]) == ("AIServices", "voices-x")
+    assert account["properties"]["publicNetworkAccess"] == "Disabled"
+    assert account["properties"]["disableLocalAuth"] is True
+
+
+def test_a_create_that_azure_ends_failed_is_an_error_naming_the_state(arm, provider):
+    failed = {
+        "id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.CognitiveServices/accounts/{NAME}",
+        "name": NAME,
+        "location": "eastus",
+        "kind": "SpeechServices",
+        "sku": {"name": "S0"},
+        "properties": {"provisioningState": "Failed", "customSubDomainName": NAME},
+    }
+    arm.backend.inject_faults("PUT", r"/subscriptions/.*/accounts/[^/]+", [(200, {}, failed)])
+
+    with pytest.raises(ArmError) as error:
+        create(provider)
+
+    assert str(error.value) == (
+        f"Creating speech account {NAME!r} (resource group {GROUP!r}) ended Failed; see the account in Azure"
+    )
+
+
+def test_a_reference_to_another_account_replaces_only_the_reference(arm, provider):
+    arm.accounts.put(KEY, body())
+    olds = create(provider, existing=True, location=None)
+    news = checked(provider, declared(existing=True, location=None, accountName="other-voices"), olds)
+
+    diff = provider.diff(olds["armId"], olds, news)
+
+    assert (diff.replaces, diff.delete_before_replace) == (["accountName"], False)
+
+
+def test_an_unknown_location_at_preview_is_not_refused_as_a_same_name_replacement(arm, provider):
+    olds = create(provider)
+    assert provider.check(olds, declared(location=rpc.UNKNOWN)).failures == []
