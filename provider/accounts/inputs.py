@@ -55,15 +55,11 @@ def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     if not inputs["existing"]:
         for key, value in DEFAULTS.items():
             inputs.setdefault(key, value)
-        inputs.setdefault("customSubDomainName", _default_subdomain(inputs.get("accountName")))
+        inputs.setdefault("customSubDomainName", inputs.get("accountName"))  # folded below, as DNS reads it
     for key in ("location", "customSubDomainName"):
         if isinstance(inputs.get(key), str):
             inputs[key] = folded(inputs[key])
     return inputs, _problems(inputs)
-
-
-def _default_subdomain(name: Any) -> Any:
-    return name.lower() if isinstance(name, str) and not is_unknown(name) else name
 
 
 def _problems(inputs: dict[str, Any]) -> list[Problem]:
@@ -111,7 +107,7 @@ def _check_subdomain(inputs: dict[str, Any]) -> list[Problem]:
     if value is None or (isinstance(value, str) and SUBDOMAIN.fullmatch(value)):
         return []
     rule = "2 to 64 letters, digits and hyphens, starting and ending with a letter or digit"
-    if value == _default_subdomain(inputs.get("accountName")):
+    if value == folded(inputs.get("accountName")):
         if not ACCOUNT_NAME.fullmatch(str(inputs.get("accountName"))):
             return []  # the account name's own problem says it
         return [

@@ -536,3 +536,30 @@ def test_a_reference_to_another_account_replaces_only_the_reference(arm, provide
 def test_an_unknown_location_at_preview_is_not_refused_as_a_same_name_replacement(arm, provider):
     olds = create(provider)
     assert provider.check(olds, declared(location=rpc.UNKNOWN)).failures == []
+
+
+def test_a_live_account_still_being_made_is_not_adopted_yet(arm, provider):
+    arm.accounts.provisioning_seconds = 600.0
+    arm.accounts.put(KEY, body())
+
+    with pytest.raises(Refused) as refused:
+        create(provider)
+
+    assert str(refused.value) == (
+        f"Speech account {NAME!r} (resource group {GROUP!r}) already exists but is Creating in Azure; "
+        "run `pulumi up` again once it is Succeeded"
+    )
+
+
+def test_a_reference_taken_over_elsewhere_is_no_same_name_replacement(arm, provider):
+    reference = checked(provider, declared(existing=True, location=None))
+    assert provider.check({**reference, "location": "westeurope"}, declared()).failures == []
+
+
+def test_a_missing_name_is_required(arm, provider):
+    failures = provider.check({}, declared(subscriptionId=None)).failures or []
+    assert [(f.property, f.reason) for f in failures] == [("subscriptionId", "is required")]
+
+
+def test_the_default_subdomain_is_the_name_as_dns_reads_it(arm, provider):
+    assert checked(provider, declared(accountName="Contoso-Voices"))["customSubDomainName"] == "contoso-voices"
