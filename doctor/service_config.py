@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from catalog.environment import API_VERSION_CONFIG, BASE_MODEL_CONFIG, ENDPOINT_CONFIG, speech_config_problems
-from doctor.regions import region_of
 from doctor.results import CheckResult
 from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
+from provider.regions import region_of
 from provider.speech.client import DEFAULT_API_VERSION
 from provider.speech.settings import KEY_CONFIG, KEY_ENVIRONMENT_VARIABLE, SpeechSettings
 from provider.validation import (

@@ -17,11 +17,11 @@ import requests
 from azure.core.exceptions import ClientAuthenticationError
 
 from doctor.network import network_reason
-from doctor.regions import PERSONAL_VOICE_REGIONS, region_of
 from doctor.results import CheckResult
 from doctor.service_config import ServiceConfig
 from provider.authentication import ENTRA_AUTHENTICATION, entra_credential
 from provider.errors import ConfigError
+from provider.regions import PERSONAL_VOICE_REGIONS, region_of
 from provider.speech.auth import COGNITIVE_SERVICES_SCOPE
 from provider.speech.client import PROJECT, CustomVoiceClient
 from provider.speech.errors import CustomVoiceApiError

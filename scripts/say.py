@@ -12,13 +12,13 @@ from xml.sax.saxutils import escape
 import requests
 
 from catalog.ssml import TEXT_PLACEHOLDER
-from doctor.regions import region_of
 from provider.authentication import (
     AUTHENTICATION_CONFIG,
     ENTRA_AUTHENTICATION,
     ENTRA_CLIENT_ID_CONFIG,
     entra_credential,
 )
+from provider.regions import region_of
 from provider.speech.auth import COGNITIVE_SERVICES_SCOPE
 from provider.validation import CUSTOM_SUBDOMAIN_SUFFIX, check_url, in_zone, is_loopback, url_host
 

@@ -5,8 +5,8 @@ adopt, to check a reference, and to restore."""
 import re
 from typing import Any
 
-from doctor.regions import PERSONAL_VOICE_REGIONS
 from provider.inputs import is_unknown
+from provider.regions import PERSONAL_VOICE_REGIONS
 from provider.validation import Problem
 
 # What a SpeechAccount declares of the account, as its outputs hold ARM's answer.

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from catalog.environment import speech_config_problems
 from catalog.loader import CatalogError, load_catalog
-from doctor.regions import region_of
 from doctor.service_config import describe_endpoint
 from emulator.prompt_audio_inspector import is_loopback_url
 from provider.authentication import ENTRA_AUTHENTICATION, KEY_AUTHENTICATION
 from provider.config import ENDPOINT_CONFIG
+from provider.regions import region_of
 from provider.speech.client import DEFAULT_API_VERSION
 from provider.storage.inputs import check_account_url
 from provider.validation import (
