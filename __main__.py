@@ -1,4 +1,5 @@
-"""The Pulumi program: declare the resources of `stacks/<stack>.yaml` in the stack's Speech resource."""
+"""The Pulumi program: declare the resources of `stacks/<stack>.yaml`: its Speech resources (or config's),
+and the projects, consents and voices in them."""
 
 from pathlib import Path
 
@@ -14,7 +15,9 @@ project_root = Path(__file__).parent
 catalog_file = Path("stacks") / f"{pulumi.get_stack()}.yaml"
 try:
     catalog = load_catalog(project_root / catalog_file, project_root, config_sas())
-    environment = Environment.from_config(pulumi.Config(), managed_storage=catalog.storage is not None)
+    environment = Environment.from_config(
+        pulumi.Config(), managed_storage=catalog.storage is not None, speech_accounts=bool(catalog.accounts)
+    )
 except (CatalogError, ConfigError) as error:
     # Mistakes of the catalog or config: their message alone, no traceback.
     raise pulumi.RunError(str(error)) from None

@@ -8,11 +8,12 @@ from typing import Any
 
 import pulumi
 
+from provider.accounts.settings import AccountSettings
 from provider.authentication import ENTRA_AUTHENTICATION
 from provider.config import ENDPOINT_CONFIG, StackConfig
 from provider.errors import ConfigError
 from provider.speech.client import API_VERSIONS, DEFAULT_API_VERSION
-from provider.speech.settings import SpeechSettings
+from provider.speech.settings import KEY_CONFIG, SpeechSettings
 from provider.storage.config_sas import ConfigSas
 from provider.validation import (
     DEFAULT_BASE_MODEL,
@@ -40,7 +41,8 @@ class _ProgramConfig:
 
 @dataclass(frozen=True)
 class Environment:
-    endpoint: str
+    # Config speechEndpoint: the Speech resource of a catalog without speechAccounts (None with them).
+    endpoint: str | None
     api_version: str = DEFAULT_API_VERSION
     # Config sasToken and its container: catalog URLs outside it are refused (the provider
     # host joins the token; the program never does).
@@ -58,16 +60,29 @@ class Environment:
 
     @classmethod
     def from_config(
-        cls, config: pulumi.Config, environ: Mapping[str, str] = os.environ, *, managed_storage: bool = False
+        cls,
+        config: pulumi.Config,
+        environ: Mapping[str, str] = os.environ,
+        *,
+        managed_storage: bool = False,
+        speech_accounts: bool = False,
     ) -> "Environment":
-        endpoint = config.require(ENDPOINT_CONFIG)
+        """`speech_accounts`: the catalog declares its Speech resources, so their endpoints and
+        keys come from Azure Resource Manager, not from config."""
         api_version = config.get(API_VERSION_CONFIG) or DEFAULT_API_VERSION
         # The provider host reads these again; read here, a mistake stops the preview at once.
         settings = SpeechSettings.load(_ProgramConfig(), environ)
         base_model = config.get(BASE_MODEL_CONFIG) or DEFAULT_BASE_MODEL
-        problems = speech_config_problems(endpoint, api_version, base_model, settings.authentication)
-        # The keys the provider host would ask for at the first request (same settings, same environment).
-        problems += settings.key_problems() + (settings.storage.key_problems() if managed_storage else [])
+        if speech_accounts:
+            endpoint = None
+            AccountSettings.load(_ProgramConfig())
+            problems = account_config_problems(StackConfig(_ProgramConfig()), api_version, base_model)
+        else:
+            endpoint = config.require(ENDPOINT_CONFIG)
+            problems = speech_config_problems(endpoint, api_version, base_model, settings.authentication)
+            # The key the provider host would ask for at the first request (same settings, same environment).
+            problems += settings.key_problems()
+        problems += settings.storage.key_problems() if managed_storage else []
         sas_problems = settings.sas.config_problems()
         if problems or sas_problems:
             raise ConfigError("\n".join([*(f"config {problem}" for problem in problems), *sas_problems]))
@@ -89,6 +104,21 @@ def config_sas(environ: Mapping[str, str] = os.environ) -> ConfigSas:
     `Environment.from_config`, which needs to know whether the catalog has storage, names any
     mistake of these two keys)."""
     return ConfigSas.load(_ProgramConfig(), environ)
+
+
+def account_config_problems(config: StackConfig, api_version: object, base_model: object) -> list[Problem]:
+    """The config of a stack whose catalog declares its Speech resources: no endpoint and no key,
+    which would name another resource, or sit unused in config."""
+    problems = [
+        Problem(key, f"is not used when the catalog declares speechAccounts ({why}); remove it")
+        for key, why in (
+            (ENDPOINT_CONFIG, "each project's account gives its endpoint"),
+            (KEY_CONFIG, "the keys are read from Azure Resource Manager at each run"),
+        )
+        if config.get(key) is not None
+    ]
+    problems += check_one_of(API_VERSION_CONFIG, api_version, API_VERSIONS)
+    return problems + check_base_model(BASE_MODEL_CONFIG, base_model)
 
 
 def speech_config_problems(

@@ -6,14 +6,15 @@ folder above `stacks/`, which is where Pulumi runs the program and the provider 
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.audio_files import wav_problem
-from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
+from catalog.specs import Catalog, ConsentSpec, ProjectSpec, SpeechAccountSpec, StorageSpec, VoiceSpec
 from catalog.yaml_lines import Path_, YamlSyntaxError, line_of, load_with_lines
+from provider.accounts.inputs import ACCOUNT_FIELDS, FLAGS, NAMING_FIELDS, folded, normalise
 from provider.speech.client import API_VERSIONS
 from provider.speech.voice_inputs import CREATE_REQUESTS, SEED_API_VERSION, SEED_DOCUMENT_POST
 from provider.storage.config_sas import ConfigSas
@@ -29,9 +30,11 @@ from provider.validation import (
     normalise_extension,
 )
 
-SECTIONS = ("storage", "projects", "consents", "voices")
+SECTIONS = ("speechAccounts", "storage", "projects", "consents", "voices")
+# An account's fields are the SpeechAccount's inputs, checked by its own rules.
+ACCOUNT_KEYS = {"name": True, **{key: False for key in (*NAMING_FIELDS, *ACCOUNT_FIELDS, *FLAGS)}, "protect": False}
 STORAGE_KEYS = {"accountUrl": True, "container": True}
-PROJECT_KEYS = {"id": True, "description": False, "displayName": False, "forceDelete": False}
+PROJECT_KEYS = {"id": True, "account": False, "description": False, "displayName": False, "forceDelete": False}
 CONSENT_KEYS = {
     "id": True,
     "projectId": True,
@@ -62,6 +65,7 @@ TEXT_KEYS = frozenset(
     {
         "id",
         "name",
+        "account",
         "projectId",
         "consentId",
         "description",
@@ -142,10 +146,12 @@ class _Checker:
         for key in data:
             if key not in SECTIONS:
                 self.problem((key,), f"unknown section (expected one of {', '.join(SECTIONS)})")
+        accounts = self.accounts(data.get("speechAccounts"))
         storage = self.storage(data.get("storage"))
         projects = self.section(data, "projects", PROJECT_KEYS, self.project)
         consents = self.section(data, "consents", CONSENT_KEYS, self.consent)
         voices = self.section(data, "voices", VOICE_KEYS, lambda path, entry: self.voice(path, entry, storage))
+        projects = self.accounts_of(projects, [spec for _, spec in accounts])
         self.references(projects, consents, voices)
         self.unique_resource_names(voices)
         return Catalog(
@@ -153,6 +159,7 @@ class _Checker:
             tuple(spec for _, spec in consents),
             tuple(spec for _, spec in voices),
             storage,
+            tuple(spec for _, spec in accounts),
         )
 
     def section(
@@ -234,6 +241,58 @@ class _Checker:
                 for found in check_id(field, entry.get(field)):
                     self.problem((*path, field), found.reason)
 
+    def accounts(self, entries: Any) -> list[tuple[Path_, SpeechAccountSpec]]:
+        if entries is None:
+            return []
+        if not isinstance(entries, list):
+            self.problem(("speechAccounts",), "must be a list")
+            return []
+        built: list[tuple[Path_, SpeechAccountSpec]] = []
+        names: set[str] = set()
+        azure_names: dict[tuple[Any, ...], str] = {}
+        for index, entry in enumerate(entries):
+            path: Path_ = ("speechAccounts", index)
+            if not self.mapping(path, entry, ACCOUNT_KEYS):
+                continue
+            name = entry.get("name")
+            self.ids(path, entry, "name")
+            if name in names:
+                self.problem((*path, "name"), f"duplicate name {name!r} in speechAccounts")
+            names.add(name)
+            self.flag((*path, "protect"), entry.get("protect"))
+            inputs = {key: value for key, value in entry.items() if key not in ("name", "protect")}
+            _, problems = normalise(inputs)
+            for found in problems:
+                self.problem((*path, found.field), found.reason)
+            azure_name = tuple(folded(entry.get(key)) for key in NAMING_FIELDS)
+            if not problems and azure_name in azure_names:
+                self.problem(
+                    (*path, "accountName"),
+                    f"names the same Azure account as speechAccounts entry {azure_names[azure_name]!r}",
+                )
+            azure_names.setdefault(azure_name, str(name))
+            built.append((path, SpeechAccountSpec(str(name), inputs, entry.get("protect") is not False)))
+        return built
+
+    def accounts_of(
+        self, projects: list[tuple[Path_, ProjectSpec]], accounts: list[SpeechAccountSpec]
+    ) -> list[tuple[Path_, ProjectSpec]]:
+        """Each project with the account that holds it: the one it names, or the only one."""
+        names = [account.name for account in accounts]
+        resolved = []
+        for path, project in projects:
+            account = project.account
+            if account is None and len(names) == 1:
+                account = names[0]
+            elif account is None and names:
+                self.problem(path, f"name its Speech account with `account:` (one of {', '.join(names)})")
+            elif account is not None and not names:
+                self.problem((*path, "account"), "names a Speech account, but the catalog has no speechAccounts")
+            elif account is not None and account not in names:
+                self.problem((*path, "account"), f"Speech account {account!r} is not declared in speechAccounts")
+            resolved.append((path, replace(project, account=account)))
+        return resolved
+
     def storage(self, entry: Any) -> StorageSpec | None:
         path: Path_ = ("storage",)
         if entry is None or not self.mapping(path, entry, STORAGE_KEYS):
@@ -256,6 +315,7 @@ class _Checker:
         self.flag((*path, "forceDelete"), force_delete)
         return ProjectSpec(
             id=str(entry.get("id")),
+            account=_text(entry, "account"),
             description=entry.get("description"),
             display_name=entry.get("displayName"),
             force_delete=force_delete is True,

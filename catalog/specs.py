@@ -1,6 +1,21 @@
 """What a stack catalog declares."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SpeechAccountSpec:
+    """A Speech resource the stack creates, adopts or only refers to (`existing`)."""
+
+    # Its Pulumi resource name, which projects name it by (`account`).
+    name: str
+    # The SpeechAccount's inputs as the catalog spells them (its prop names), checked by the
+    # resource's own rules.
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    # Pulumi's `protect`: deleting or replacing the account ends every voice in it.
+    protect: bool = True
 
 
 @dataclass(frozen=True)
@@ -9,6 +24,8 @@ class ProjectSpec:
     description: str | None = None
     display_name: str | None = None
     force_delete: bool = False
+    # The name of the catalog's Speech account that holds it; None: config speechEndpoint's.
+    account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,3 +86,4 @@ class Catalog:
     consents: tuple[ConsentSpec, ...] = field(default_factory=tuple)
     voices: tuple[VoiceSpec, ...] = field(default_factory=tuple)
     storage: StorageSpec | None = None
+    accounts: tuple[SpeechAccountSpec, ...] = field(default_factory=tuple)
