@@ -55,6 +55,7 @@ PIPELINE_PATHS = (
     "scripts/pipeline-sign-in",
     "scripts/setup",
     "scripts/common.sh",
+    "scripts/help.sh",
     "scripts/install-pulumi-cli",
     "scripts/cli_version.py",
     "scripts/pulumi-language-python/",
