@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from emulator.arm.service import SOFT_DELETE_SECONDS, AccountsService, Endpoints
+from emulator.account_servers import arm_server
+from emulator.arm.service import SOFT_DELETE_SECONDS
 from emulator.backend import CustomVoiceBackend
 from emulator.errors import ErrorResponse
 from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR, TOKEN_PATH
@@ -57,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = EmulatorServer(backend, host=args.host, port=args.port).start()
     except (ValueError, OSError) as error:
         parser.error(f"cannot listen on {args.host}:{args.port}: {error}")
-    arm_server = _start_arm(parser, args, backend, server.url) if args.arm else None
+    arm_server = _start_arm(parser, args, backend) if args.arm else None
     try:
         print(f"emulator listening on {server.url}", flush=True)
         if arm_server is not None:
@@ -80,20 +81,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start_arm(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, backend: CustomVoiceBackend, custom_voice_url: str
+    parser: argparse.ArgumentParser, args: argparse.Namespace, backend: CustomVoiceBackend
 ) -> EmulatorServer:
-    """The ARM front over HTTPS, its accounts' endpoint the Custom Voice API at `custom_voice_url`."""
-    accounts = AccountsService(
-        Endpoints.single(custom_voice_url),
-        provisioning_seconds=args.account_provisioning_seconds,
-        soft_delete_seconds=args.soft_delete_seconds,
-    )
-    backend.accept_keys_from(accounts.is_current_key)
+    """The ARM front over HTTPS; each account's endpoint is a Custom Voice API of its own, on a
+    listener of its own, with `backend`'s settings (`emulator.account_servers`)."""
     certificate = LoopbackCertificate(args.host)
     _write_atomically(args.arm_ca_file, certificate.pem.decode())
     try:
-        return EmulatorServer(
-            backend, host=args.host, port=args.arm_port, accounts=accounts, tls=certificate.server_context()
+        return arm_server(
+            backend,
+            certificate.server_context(),
+            host=args.host,
+            port=args.arm_port,
+            provisioning_seconds=args.account_provisioning_seconds,
+            soft_delete_seconds=args.soft_delete_seconds,
         ).start()
     except OSError as error:
         parser.error(f"cannot listen on {args.host}:{args.arm_port}: {error}")
@@ -173,7 +174,9 @@ def _parser() -> argparse.ArgumentParser:
         "--arm",
         action="store_true",
         help="also serve ARM's accounts API over HTTPS on --arm-port, with a certificate made at start for "
-        "--host; implies --entra, and the managed identity is also a Cognitive Services Contributor",
+        "--host; implies --entra, and the managed identity is also a Cognitive Services Contributor; each "
+        "account's endpoint is a Custom Voice API of its own (this one's settings, its own data, quota and "
+        "keys) on a port of its own on --host",
     )
     arm.add_argument(
         "--arm-port", type=int, default=DEFAULT_ARM_PORT, help=f"port of the ARM front (default {DEFAULT_ARM_PORT})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from emulator.faults import CannedResponse, FaultQueue
@@ -28,6 +29,14 @@ from emulator.recording import RecordedRequest
 from emulator.service import AudioInspector, CustomVoiceService
 
 
+@dataclass
+class _Directory:
+    """The Entra ID tenant backends trust: one for the main backend and its accounts' backends, as
+    one tenant's tokens open every account the identity has a role on."""
+
+    tenant: EntraTenant | None = None
+
+
 class CustomVoiceBackend(CustomVoiceService):
     def __init__(
         self,
@@ -39,19 +48,36 @@ class CustomVoiceBackend(CustomVoiceService):
         accept_seed_create_form: bool = False,
         quota: Quota = S0_QUOTA,
     ) -> None:
-        """`accept_seed_create_form`: also take the seed document's POST /personalvoices (the id
+        """`keys`: the subscription keys it always takes (none: only those of `accept_keys_from`).
+        `accept_seed_create_form`: also take the seed document's POST /personalvoices (the id
         in the body), which no published spec has; off, it is refused as Azure would.
         `quota`: the resource's request quota, S0's by default (`NO_QUOTA` for none)."""
         self._keys = tuple(keys)
-        if not self._keys:
-            raise ValueError("at least one subscription key is needed")
         super().__init__(provisioning_seconds, clock, audio_inspector, base_models)
         self.accepts_seed_create_form = accept_seed_create_form
         self._faults = FaultQueue()
         self.request_window = RequestWindow(quota, clock)
         self._requests: list[RecordedRequest] = []
-        self._entra: EntraTenant | None = None
+        self._directory = _Directory()
         self._key_sources: list[Callable[[str], bool]] = []
+        self._reset_hooks: list[Callable[[], None]] = []
+
+    def for_account(self, is_current_key: Callable[[str], bool]) -> CustomVoiceBackend:
+        """The backend of another Speech resource (an ARM account's): empty, with this one's
+        settings (provisioning time, clock, request quota, prompt audio inspector, base models,
+        seed create form) and its Entra ID tenant, taking only the keys `is_current_key` accepts."""
+        account = CustomVoiceBackend(
+            keys=(),
+            provisioning_seconds=self.provisioning_seconds,
+            clock=self._clock,
+            audio_inspector=self._audio_inspector,
+            base_models=self._base_models,
+            accept_seed_create_form=self.accepts_seed_create_form,
+            quota=self.request_window.quota,
+        )
+        account._directory = self._directory
+        account.accept_keys_from(is_current_key)
+        return account
 
     # Authentication, request log and faults (used by the HTTP fronts)
 
@@ -75,7 +101,7 @@ class CustomVoiceBackend(CustomVoiceService):
 
     @property
     def accepts_bearer_tokens(self) -> bool:
-        return self._entra is not None
+        return self._directory.tenant is not None
 
     def authorize_bearer(self, method: str, host: str, authorization: str) -> None:
         """Raise 401 or 403 unless the Authorization header may do `method` (see `emulator.identity`)."""
@@ -83,8 +109,7 @@ class CustomVoiceBackend(CustomVoiceService):
 
     def managed_identity_token(self, method: str, query: Mapping[str, str], headers: Mapping[str, str]) -> TokenReply:
         """The managed identity endpoint's answer: (status, JSON body)."""
-        with self._lock:
-            entra = self._entra
+        entra = self._directory.tenant
         if entra is None:
             return identity_error(404, "Managed identity is not enabled in this emulator (start it with --entra).")
         return entra.token_response(method, query, headers)
@@ -133,10 +158,11 @@ class CustomVoiceBackend(CustomVoiceService):
         """Accept Microsoft Entra ID bearer tokens beside the keys, and serve the managed identity
         endpoint. Its system-assigned identity has `roles`; `user_assigned` maps the client ids of
         user-assigned identities to theirs. Returns the X-IDENTITY-HEADER secret. Calling it again
-        makes a new tenant, whose signing secret rejects every token issued before."""
-        with self._lock:
-            self._entra = EntraTenant(roles, user_assigned or {})
-            return self._entra.identity_header
+        makes a new tenant, whose signing secret rejects every token issued before. The tenant is
+        also that of the backends `for_account` made and makes."""
+        tenant = EntraTenant(roles, user_assigned or {})
+        self._directory.tenant = tenant
+        return tenant.identity_header
 
     def mint_token(
         self,
@@ -192,17 +218,25 @@ class CustomVoiceBackend(CustomVoiceService):
                 )
 
     def reset(self) -> None:
-        """Forget every resource, operation, pending failure, fault and logged request."""
+        """Forget every resource, operation, pending failure, fault and logged request, then run
+        the hooks of `on_reset`."""
         with self._lock:
             self._forget_resources()
             self._faults.clear()
             self._requests.clear()
+            hooks = list(self._reset_hooks)
+        for hook in hooks:  # outside the lock: a hook may stop servers whose requests take it
+            hook()
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        """Also run `hook` at every `reset` (the ARM front forgets its accounts with it)."""
+        with self._lock:
+            self._reset_hooks.append(hook)
 
     # Internals
 
     def _require_entra(self) -> EntraTenant:
-        with self._lock:
-            entra = self._entra
+        entra = self._directory.tenant
         if entra is None:
             raise RuntimeError("Microsoft Entra ID is not enabled: call enable_entra() first")
         return entra

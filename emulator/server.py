@@ -27,8 +27,8 @@ _SHUTDOWN_POLL_SECONDS = 0.05  # how soon serve_forever notices stop(); http.ser
 
 class EmulatorServer:
     """Serves `backend` on http://host:port (port 0 picks a free one) from a background thread;
-    with `accounts`, ARM's `/subscriptions/...` paths are that service's; with `tls`, it serves
-    https://host:port instead."""
+    with `accounts`, ARM's `/subscriptions/...` paths are that service's, and `stop` closes its
+    accounts' endpoints too; with `tls`, it serves https://host:port instead."""
 
     def __init__(
         self,
@@ -83,6 +83,8 @@ class EmulatorServer:
             self._thread.join(_STOP_TIMEOUT_SECONDS)
         self._httpd = None
         self._thread = None
+        if self.accounts is not None:
+            self.accounts.close_endpoints()
 
     def __enter__(self) -> Self:
         return self.start()

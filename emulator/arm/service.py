@@ -67,12 +67,23 @@ Choices made here; a client should be tolerant of them.
 - `location` is answered in ARM's spelling ("West US" becomes "westus"), as GetAccount shows.
 - `identity`: `{"type": "SystemAssigned"}` gives the account a principalId (kept by a restore
   and by later PUTs that ask for it); user-assigned identities are refused (400 `BadRequest`).
-- The endpoint: with `Endpoints.azure()` (the `responses` front), a custom subdomain account's
-  endpoint is `https://{subdomain}.cognitiveservices.azure.com/` and any other's
-  `https://{region}.api.cognitive.microsoft.com/`, the forms Azure gives; with
-  `Endpoints.single(url)` (the HTTP server) every account's endpoint is the emulator's one
-  Custom Voice API. Either way all accounts share that one Custom Voice backend (its projects,
-  consents, voices and request quota); only the keys are per account.
+- The endpoint, given by the service's `AccountEndpoints` when the account is created (not at a
+  restore, which gets the same one back):
+  - `python -m emulator --arm` (`emulator.account_servers`): `http://{host}:{port}/`, a
+    listener of the account's own on the emulator's loopback host, the port chosen by the OS,
+    and a Custom Voice backend of its own with the main one's settings (provisioning time,
+    request quota, prompt audio checks, base models) and its Entra ID tenant: two accounts are
+    two Speech resources, each with its projects, consents, voices, request budget, request log,
+    faults and `/_emulator/reset`. Its current keys open it and nothing else; the main endpoint
+    keeps the `--key` keys. A soft delete keeps the listener and the data (the keys are refused
+    meanwhile); a purge, explicit or at the end of the retention, closes the listener and drops
+    the data; the emulator's `POST /_emulator/reset` forgets every account and closes every
+    listener; stopping the ARM front closes them all.
+  - `Endpoints.azure()` (the `responses` front): `https://{subdomain}.cognitiveservices.azure.com/`
+    for a custom subdomain account and `https://{region}.api.cognitive.microsoft.com/` for any
+    other, the forms Azure gives, all served by one Custom Voice backend (its projects, consents,
+    voices and request quota shared) that takes any account's current keys;
+    `Endpoints.single(url)` does the same with one URL for every account.
 - Async operation status after the account was deleted or purged while Creating: `Canceled`.
 - Soft-deleted accounts past their scheduledPurgeDate are purged lazily, at the next request.
 """
@@ -85,7 +96,8 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from functools import partial
+from typing import Any, NamedTuple, Protocol
 
 from emulator.arm.models import (
     ACCOUNT_TYPE,
@@ -108,8 +120,19 @@ _ACCOUNT_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}")
 _SUBDOMAIN = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,62}[a-zA-Z0-9])")
 
 
+class AccountEndpoints(Protocol):
+    """Where accounts' Custom Voice APIs are. `open` gives a new account its endpoint URL;
+    `takes_key(api_key)` tells, at each request, whether a key opens that account now. `close`
+    ends the account's endpoint when it is purged (a soft delete keeps it, for a restore)."""
+
+    def open(self, account: Account, takes_key: Callable[[str], bool]) -> str: ...
+
+    def close(self, account: Account) -> None: ...
+
+
 class Endpoints(NamedTuple):
-    """What `properties.endpoint` an account gets: templates with {subdomain} and {region}."""
+    """`AccountEndpoints` that are only URLs, templates with {subdomain} and {region}: whatever
+    serves them checks keys with `AccountsService.is_current_key`, and nothing is closed."""
 
     custom_subdomain: str
     regional: str
@@ -123,10 +146,16 @@ class Endpoints(NamedTuple):
         base = url.rstrip("/") + "/"
         return cls(base, base)
 
-    def for_account(self, subdomain: str | None, location: str) -> str:
-        if subdomain is not None:
-            return self.custom_subdomain.format(subdomain=subdomain.lower())
-        return self.regional.format(region=normalise_location(location))
+    def open(self, account: Account, takes_key: Callable[[str], bool]) -> str:
+        return self.url_of(account)
+
+    def close(self, account: Account) -> None:
+        pass
+
+    def url_of(self, account: Account) -> str:
+        if account.custom_subdomain is not None:
+            return self.custom_subdomain.format(subdomain=account.custom_subdomain.lower())
+        return self.regional.format(region=normalise_location(account.location))
 
 
 class Created(NamedTuple):
@@ -139,12 +168,12 @@ class Created(NamedTuple):
 class AccountsService:
     def __init__(
         self,
-        endpoints: Endpoints | None = None,
+        endpoints: AccountEndpoints | None = None,
         provisioning_seconds: float = 0.0,
         soft_delete_seconds: float = SOFT_DELETE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.endpoints = endpoints or Endpoints.azure()
+        self.endpoints: AccountEndpoints = endpoints or Endpoints.azure()
         self.provisioning_seconds = provisioning_seconds
         self.soft_delete_seconds = soft_delete_seconds
         self._clock = clock
@@ -195,7 +224,7 @@ class AccountsService:
                     kind=kind,
                     sku=sku,
                     custom_subdomain=subdomain,
-                    endpoint=self.endpoints.for_account(subdomain, location),
+                    endpoint="",  # opened below, once every field is checked
                     created=now,
                     ready_at=now,
                 )
@@ -209,6 +238,8 @@ class AccountsService:
                     "tenantId": self.tenant_id,
                     "type": "SystemAssigned",
                 }
+            if deleted is None:
+                account.endpoint = self.endpoints.open(account, partial(self.takes_key, key))
             self._accounts[key.folded()] = account
             operation = AsyncOperation(str(uuid.uuid4()), account.key, normalise_location(location), now)
             self._operations[operation.id] = operation
@@ -275,15 +306,19 @@ class AccountsService:
             return dict(account.api_keys)
 
     def is_current_key(self, api_key: str) -> bool:
-        """Whether `api_key` opens an account's endpoint now (see the module docstring)."""
+        """Whether `api_key` opens some account's endpoint now (see the module docstring): the
+        check of a Custom Voice API that `Endpoints` templates share between accounts."""
         with self._lock:
             now = self._now()
-            return any(
-                api_key in account.api_keys.values()
-                and not account.disable_local_auth
-                and account.provisioning_state(now) != CREATING
-                for account in self._accounts.values()
-            )
+            return any(_opens(account, api_key, now) for account in self._accounts.values())
+
+    def takes_key(self, key: AccountKey, api_key: str) -> bool:
+        """Whether `api_key` opens the endpoint of the account `key` now: one of its current keys,
+        the account live (not soft-deleted), Succeeded, and without disableLocalAuth."""
+        with self._lock:
+            now = self._now()
+            account = self._accounts.get(key.folded())
+            return account is not None and _opens(account, api_key, now)
 
     # Soft-deleted accounts
 
@@ -308,7 +343,27 @@ class AccountsService:
             if account is None or normalise_location(account.location) != normalise_location(location):
                 return False
             del self._deleted[key.folded()]
-            return True
+        self.endpoints.close(account)
+        return True
+
+    # The emulator's own
+
+    def reset(self) -> None:
+        """Forget every account, soft-deleted one and operation, and close their endpoints."""
+        with self._lock:
+            gone = [*self._accounts.values(), *self._deleted.values()]
+            self._accounts.clear()
+            self._deleted.clear()
+            self._operations.clear()
+        for account in gone:
+            self.endpoints.close(account)
+
+    def close_endpoints(self) -> None:
+        """Close every account's endpoint, when the emulator stops; the accounts stay as they are."""
+        with self._lock:
+            accounts = [*self._accounts.values(), *self._deleted.values()]
+        for account in accounts:
+            self.endpoints.close(account)
 
     # Subdomains and operations
 
@@ -420,11 +475,20 @@ class AccountsService:
         for folded, account in list(self._deleted.items()):
             if account.purge_at is not None and now >= account.purge_at:
                 del self._deleted[folded]
+                self.endpoints.close(account)
         return now
 
     def _stamp(self, moment: float) -> str:
         wall = self._wall_origin + timedelta(seconds=moment - self._clock_origin)
         return wall.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _opens(account: Account, api_key: str, now: float) -> bool:
+    return (
+        api_key in account.api_keys.values()
+        and not account.disable_local_auth
+        and account.provisioning_state(now) != CREATING
+    )
 
 
 def _in_scope(key: AccountKey, subscription_id: str, resource_group: str | None) -> bool:

@@ -25,7 +25,7 @@ from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import Account, AccountProperties
 
 from emulator import CustomVoiceBackend, EmulatorServer
-from emulator.arm import AccountsService, Endpoints
+from emulator.account_servers import arm_server
 from emulator.identity import AUDIENCE, COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from emulator.tls import LoopbackCertificate
 from tests.emulator.arm_support import GROUP, SUBSCRIPTION, MintedCredential, management_client, speech_account
@@ -51,13 +51,13 @@ def running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Running
     certificate = LoopbackCertificate("127.0.0.1")
     ca_file = tmp_path / "arm-ca.pem"
     ca_file.write_bytes(certificate.pem)
-    with EmulatorServer(backend) as custom_voice:
-        accounts = AccountsService(Endpoints.single(custom_voice.url), provisioning_seconds=1.0)
-        backend.accept_keys_from(accounts.is_current_key)
-        with EmulatorServer(backend, accounts=accounts, tls=certificate.server_context()) as arm:
-            monkeypatch.setenv("IDENTITY_ENDPOINT", f"{custom_voice.url}{TOKEN_PATH}")
-            monkeypatch.setenv("IDENTITY_HEADER", identity_header)
-            yield Running(backend, custom_voice.url, arm.url, ca_file)
+    with (
+        EmulatorServer(backend) as custom_voice,
+        arm_server(backend, certificate.server_context(), provisioning_seconds=1.0) as arm,
+    ):
+        monkeypatch.setenv("IDENTITY_ENDPOINT", f"{custom_voice.url}{TOKEN_PATH}")
+        monkeypatch.setenv("IDENTITY_HEADER", identity_header)
+        yield Running(backend, custom_voice.url, arm.url, ca_file)
 
 
 def client_of(running: Running, credential: object | None = None) -> CognitiveServicesManagementClient:
@@ -90,7 +90,8 @@ def test_an_accounts_whole_life_through_the_official_client_over_tls(running):
     account = poller.result()
     assert properties(account).provisioning_state == "Succeeded"
     endpoint = properties(account).endpoint
-    assert endpoint == f"{running.custom_voice_url}/"
+    assert endpoint is not None and endpoint.startswith("http://127.0.0.1:")
+    assert endpoint != f"{running.custom_voice_url}/"  # an endpoint of its own (test_emulator_account_endpoints)
     assert properties(client.accounts.get(GROUP, "voices")).custom_sub_domain_name == "contoso-voices"
 
     updated = client.accounts.begin_update(
@@ -189,6 +190,7 @@ def test_module_serves_arm_over_https_with_its_certificate_until_sigterm(
         account = client.accounts.begin_create(GROUP, "voices", speech_account(), polling_interval=0.05).result()
         key = client.accounts.list_keys(GROUP, "voices").key1
         assert custom_voice_status(properties(account).endpoint, key) == 200
+        assert custom_voice_status(f"http://127.0.0.1:{port}/", key) == 401  # the main endpoint: --key only
 
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=STOP_TIMEOUT_SECONDS)
