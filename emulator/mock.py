@@ -9,7 +9,7 @@ happen at all. Use `EmulatorServer` to exercise real retry timing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
@@ -44,17 +44,28 @@ def mock_custom_voice(
 def route_custom_voice(mock: responses.RequestsMock, endpoint_pattern: str, backend: CustomVoiceBackend) -> None:
     """Send the Custom Voice API's, TTS's and `/_emulator`'s paths under the endpoints that the
     regex `endpoint_pattern` matches (scheme://host[:port]) to `backend`, on `mock`."""
+    route_custom_voice_to(mock, endpoint_pattern, lambda _request: backend, backend.inspects_audio)
+
+
+def route_custom_voice_to(
+    mock: responses.RequestsMock,
+    endpoint_pattern: str,
+    backend_for: Callable[[PreparedRequest], CustomVoiceBackend],
+    inspects_audio: bool,
+) -> None:
+    """`route_custom_voice`, the backend chosen for each request by `backend_for` (which may raise
+    `requests.ConnectionError` where no backend answers); `inspects_audio`: let loopback URLs through."""
     url_pattern = re.compile(
         endpoint_pattern + r"/(?:customvoice|_emulator|cognitiveservices/v1|tts/cognitiveservices/v1)(?:[/?]|$)"
     )
     for method in METHODS:
-        mock.add_callback(method, url_pattern, callback=partial(_respond, backend), content_type=None)
-    if backend.inspects_audio:
+        mock.add_callback(method, url_pattern, callback=partial(_respond, backend_for), content_type=None)
+    if inspects_audio:
         # The prompt audio is read from a real local storage emulator (Azurite).
         mock.add_passthru(_LOOPBACK_URL)
 
 
-def _respond(backend: CustomVoiceBackend, request: PreparedRequest) -> RawResponse:
+def _respond(backend_for: Callable[[PreparedRequest], CustomVoiceBackend], request: PreparedRequest) -> RawResponse:
     body = request.body
     raw = body.encode() if isinstance(body, str) else body or b""
-    return dispatch(backend, request.method or "GET", request.url or "", dict(request.headers), raw)
+    return dispatch(backend_for(request), request.method or "GET", request.url or "", dict(request.headers), raw)

@@ -79,11 +79,14 @@ Choices made here; a client should be tolerant of them.
     meanwhile); a purge, explicit or at the end of the retention, closes the listener and drops
     the data; the emulator's `POST /_emulator/reset` forgets every account and closes every
     listener; stopping the ARM front closes them all.
-  - `Endpoints.azure()` (the `responses` front): `https://{subdomain}.cognitiveservices.azure.com/`
+  - The `responses` front (`emulator.arm.mock`): `https://{subdomain}.cognitiveservices.azure.com/`
     for a custom subdomain account and `https://{region}.api.cognitive.microsoft.com/` for any
-    other, the forms Azure gives, all served by one Custom Voice backend (its projects, consents,
-    voices and request quota shared) that takes any account's current keys;
-    `Endpoints.single(url)` does the same with one URL for every account.
+    other, the forms Azure gives. With `AccountHosts` (`mock_arm()`'s default) each account has
+    a backend of its own as above; accounts that share a regional endpoint are told apart by the
+    key sent, as Azure routes by key; a host no account has is a connection error, as an
+    unresolvable name. With `Endpoints.azure()` one Custom Voice backend serves every account
+    (projects, consents, voices and request quota shared) and takes any account's current
+    keys; `Endpoints.single(url)` does the same with one URL for every account.
 - Async operation status after the account was deleted or purged while Creating: `Canceled`.
 - Soft-deleted accounts past their scheduledPurgeDate are purged lazily, at the next request.
 """
