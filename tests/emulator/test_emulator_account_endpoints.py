@@ -122,6 +122,18 @@ def test_a_disabled_local_auth_account_refuses_its_keys(stack: Stack):
     assert a.api().call("GET", "projects").status_code == 401
 
 
+def test_an_account_still_creating_refuses_its_keys_at_its_endpoint(stack: Stack):
+    ready = create(stack, "voices-a")
+    stack.accounts.provisioning_seconds = 600.0
+    stack.client.accounts.begin_create(GROUP, "voices-b", speech_account(subdomain="contoso-b"), polling=False)
+    creating = stack.client.accounts.get(GROUP, "voices-b")
+    assert creating.properties is not None and creating.properties.provisioning_state == "Creating"
+    key = stack.client.accounts.list_keys(GROUP, "voices-b").key1 or ""
+
+    assert Opened(creating.properties.endpoint or "", key).api().call("GET", "projects").status_code == 401
+    assert ready.api().call("GET", "projects").status_code == 200
+
+
 def test_one_accounts_quota_exhausted_does_not_throttle_another(stack: Stack):
     a, b = create(stack, "voices-a"), create(stack, "voices-b")
 
