@@ -50,6 +50,7 @@ class ConsentProvider(CustomVoiceResourceProvider):
         "audioUrl",
         "audioFile",
         "audioSha256",
+        "speechAccountId",
     )
     service_output_keys = ("status", "createdDateTime", "lastActionDateTime", "failureReason")
     diff_rules = DiffRules(
@@ -65,7 +66,7 @@ class ConsentProvider(CustomVoiceResourceProvider):
             "audioSha256",
         ),
         sas_urls=("audioUrl",),
-        in_place=("apiVersion", "audioFile"),
+        in_place=("apiVersion", "audioFile", "speechAccountId"),
         stable_outputs=("createdDateTime",),
     )
     long_running = True
@@ -134,6 +135,8 @@ class ConsentArgs:
     api_version: pulumi.Input[str] = DEFAULT_API_VERSION
     description: pulumi.Input[str] | None = None
     display_name: pulumi.Input[str] | None = None
+    # As ProjectArgs.speech_account_id.
+    speech_account_id: pulumi.Input[str] | None = None
 
 
 class Consent(Resource, module="customvoice", name="Consent"):
@@ -158,6 +161,7 @@ class Consent(Resource, module="customvoice", name="Consent"):
             "displayName": args.display_name,
             "audioUrl": args.audio_url,
             "audioFile": args.audio_file,
+            "speechAccountId": args.speech_account_id,
         }
         for output in ("audioSha256", *ConsentProvider.service_output_keys, "audioUrlWithoutSas"):
             props.setdefault(output, None)

@@ -55,7 +55,7 @@ class PersonalVoiceProvider(CustomVoiceResourceProvider):
         ),
         # How the voice was sent: the seed's form, or where its recordings lay (their content
         # is promptAudioSha256).
-        in_place=("apiVersion", "createRequest", "audioFiles", "mintReadSas", "baseModel"),
+        in_place=("apiVersion", "createRequest", "audioFiles", "mintReadSas", "baseModel", "speechAccountId"),
         sas_urls=("audios.containerUrl",),
         comparable={"audios.extensions": extension_set, "audios.containerUrl": base_url},
         stable_outputs=("createdDateTime",),
@@ -140,6 +140,8 @@ class PersonalVoiceArgs:
     # The base model the voice speaks through (SSML's <voice name>); checked against the
     # service's list when the voice is created or given another one.
     base_model: pulumi.Input[str] | None = None
+    # As ProjectArgs.speech_account_id.
+    speech_account_id: pulumi.Input[str] | None = None
 
 
 class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
@@ -174,6 +176,7 @@ class PersonalVoice(Resource, module="customvoice", name="PersonalVoice"):
             "displayName": args.display_name,
             "promptAudioSha256": args.prompt_audio_sha256,
             "baseModel": args.base_model,
+            "speechAccountId": args.speech_account_id,
         }
         for output in (*SERVICE_OUTPUT_KEYS, "containerUrlWithoutSas"):
             props.setdefault(output, None)

@@ -33,11 +33,12 @@ PERSONAL_VOICE_KIND = "PersonalVoice"
 class ProjectProvider(CustomVoiceResourceProvider):
     kind = PROJECT
     id_input = "projectId"
-    input_keys = ("endpoint", "apiVersion", "projectId", "description", "displayName", "forceDelete")
+    input_keys = ("endpoint", "apiVersion", "projectId", "description", "displayName", "forceDelete", "speechAccountId")
     service_output_keys = ("kind", "createdDateTime")
     diff_rules = DiffRules(
         replacing=("endpoint", "projectId", "description", "displayName"),
-        in_place=("apiVersion", "forceDelete"),
+        # speechAccountId: which account's key reaches the endpoint, not what the project is.
+        in_place=("apiVersion", "forceDelete", "speechAccountId"),
         stable_outputs=("createdDateTime",),
     )
     long_running = False
@@ -90,6 +91,9 @@ class ProjectArgs:
     description: pulumi.Input[str] | None = None
     display_name: pulumi.Input[str] | None = None
     force_delete: pulumi.Input[bool] = False
+    # The ARM id of the Speech account (SpeechAccount.armId) whose endpoint this is: the provider
+    # host gets its key from Azure Resource Manager. None: config speechKey (or Entra ID).
+    speech_account_id: pulumi.Input[str] | None = None
 
 
 class Project(Resource, module="customvoice", name="Project"):
@@ -110,6 +114,7 @@ class Project(Resource, module="customvoice", name="Project"):
             "description": args.description,
             "displayName": args.display_name,
             "forceDelete": args.force_delete,
+            "speechAccountId": args.speech_account_id,
             "kind": None,
             "createdDateTime": None,
         }

@@ -166,6 +166,19 @@ def check_url(field: str, value: object, *, allow_query: bool) -> list[Problem]:
     return []
 
 
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def server_of(value: object) -> tuple[str, str, int] | None:
+    """Where a URL leads, in the terms two URLs are compared by: its scheme, its host (as
+    `url_host` reads it) and its port (the scheme's when none is written); None for a value
+    `check_url` refuses, which leads nowhere a secret may be sent."""
+    if check_url("url", value, allow_query=True):
+        return None
+    parts = urlsplit(str(value))
+    return parts.scheme, str(parts.hostname), parts.port or _DEFAULT_PORTS[parts.scheme]
+
+
 def check_endpoint(field: str, value: object) -> list[Problem]:
     problems = check_url(field, value, allow_query=False)
     if not problems and urlsplit(str(value)).path.strip("/"):

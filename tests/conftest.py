@@ -7,6 +7,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from emulator import CustomVoiceBackend, mock_custom_voice
+from provider.accounts import keys
 from provider.personal_voice import PersonalVoiceProvider
 from provider.speech import base_models, listing, request_budget
 from tests.storage_fixtures import azurite, azurite_entra  # noqa: F401 (fixtures: the session's Azurites)
@@ -20,11 +21,13 @@ CONTAINER = "https://contoso.blob.core.windows.net/voices"
 
 @pytest.fixture(autouse=True)
 def host_state_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with the provider host's shared listings, request budgets and base model
-    lists empty: many tests use one endpoint, each with a service of its own."""
+    """Each test starts with the provider host's shared listings, request budgets, base model
+    lists and accounts read from ARM empty: many tests use one endpoint (or account), each
+    with a service of its own."""
     monkeypatch.setattr(listing, "_listings", {})
     monkeypatch.setattr(request_budget, "_budgets", {})
     monkeypatch.setattr(base_models, "_listed", {})
+    monkeypatch.setattr(keys, "_accounts", {})
 
 
 @pytest.fixture

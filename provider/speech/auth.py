@@ -1,6 +1,10 @@
 """How requests reach the Speech resource authenticated: with its key, or with a Microsoft Entra
 ID access token. Neither credential is ever in a repr or an error message."""
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 import requests
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ClientAuthenticationError
@@ -9,6 +13,7 @@ from provider.errors import ConfigError
 from provider.redaction import register_secret
 
 COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
+KEY_HEADER = "Ocp-Apim-Subscription-Key"
 
 
 class SubscriptionKeyAuth(requests.auth.AuthBase):
@@ -18,7 +23,7 @@ class SubscriptionKeyAuth(requests.auth.AuthBase):
         self._key = key
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Ocp-Apim-Subscription-Key"] = self._key
+        request.headers[KEY_HEADER] = self._key
         return request
 
     def __repr__(self) -> str:
@@ -51,3 +56,47 @@ class BearerTokenAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return f"BearerTokenAuth(scope={self._scope!r})"
+
+
+class RenewedOn401(requests.auth.AuthBase):
+    """Sends what `auth` sends; on a 401, asks `renew` (with the auth that got it) for what to
+    send instead, and repeats the request once with it. `renew` answers None when it has
+    nothing newer, and the 401 stands: a request is repeated once, never more (the repeat's
+    answer is not looked at again). For a key read from Azure Resource Manager that was
+    regenerated since: the answer to a key that no longer opens the endpoint is another key.
+    """
+
+    def __init__(self, auth: requests.auth.AuthBase, renew: Callable[[requests.auth.AuthBase], Any]) -> None:
+        self._auth = auth
+        self._renew = renew
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        used = self._auth
+        used(request)
+        request.register_hook("response", partial(self._repeated_on_401, used))
+        return request
+
+    def _repeated_on_401(
+        self, used: requests.auth.AuthBase, response: requests.Response, **send_options: Any
+    ) -> requests.Response:
+        if response.status_code != 401:
+            return response
+        renewed = self._renew(used)
+        if renewed is None:
+            return response
+        self._auth = renewed  # this client's later requests too
+        # As requests' own HTTPDigestAuth repeats a request: release the connection first.
+        response.content  # noqa: B018 (read, to release the connection)
+        response.close()
+        repeat = response.request.copy()
+        repeat.headers.pop(KEY_HEADER, None)
+        repeat.headers.pop("Authorization", None)
+        renewed(repeat)
+        # Sent by the adapter, past the session: its response hooks (this one) are not run again.
+        answer: requests.Response = response.connection.send(repeat, **send_options)
+        answer.history.append(response)
+        answer.request = repeat
+        return answer
+
+    def __repr__(self) -> str:
+        return f"RenewedOn401({self._auth!r})"

@@ -6,6 +6,8 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
+from provider.accounts.arm_id import account_id_problems
+from provider.accounts.keys import ACCOUNT_ID_INPUT
 from provider.base import DynamicProvider
 from provider.inputs import blank_as_none, lookup, normalise_endpoint
 from provider.redaction import register_sas
@@ -49,7 +51,8 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
 
     def normalise(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         # One spelling per endpoint, so that a change of spelling alone is no change.
-        return self.normalise_fields({**news, "endpoint": normalise_endpoint(news.get("endpoint"))})
+        inputs, problems = self.normalise_fields({**news, "endpoint": normalise_endpoint(news.get("endpoint"))})
+        return inputs, problems + account_id_problems(ACCOUNT_ID_INPUT, inputs.get(ACCOUNT_ID_INPUT))
 
     def settings_problems(self, inputs: dict[str, Any]) -> list[Problem]:
         return self.settings.endpoint_problems(inputs.get("endpoint"))
@@ -100,7 +103,7 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
         settings = self.settings
         return CustomVoiceClient(
             props["endpoint"],
-            settings.auth(),
+            settings.auth_for(props["endpoint"], props.get(ACCOUNT_ID_INPUT)),
             api_version=props.get("apiVersion") or DEFAULT_API_VERSION,
             retries=settings.retries,
             backoff_factor=settings.backoff_factor,

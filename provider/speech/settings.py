@@ -13,6 +13,8 @@ from functools import cached_property
 import requests
 from azure.core.credentials import TokenCredential
 
+from provider.accounts.keys import account_auth
+from provider.accounts.settings import AccountSettings
 from provider.authentication import (
     ENTRA_AUTHENTICATION,
     ENTRA_CLIENT_ID_CONFIG,
@@ -55,6 +57,8 @@ class SpeechSettings:
     storage: StorageSettings = field(default_factory=StorageSettings, repr=False)
     # Config sasToken, joined at create to URLs of the container it was issued for.
     sas: ConfigSas = field(default_factory=ConfigSas, repr=False)
+    # Azure Resource Manager, for the keys of the accounts resources name (`speechAccountId`).
+    accounts: AccountSettings = field(default_factory=AccountSettings, repr=False)
 
     @classmethod
     def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "SpeechSettings":
@@ -76,12 +80,25 @@ class SpeechSettings:
             ),
             storage=StorageSettings.load(source, environ),
             sas=ConfigSas.load(source, environ),
+            accounts=AccountSettings.load(source),
         )
 
-    def key_problems(self) -> list[Problem]:
+    def key_problems(self, *, uses_accounts: bool = False) -> list[Problem]:
         """The Speech key that key authentication needs: checked by the program at preview and by
-        the provider host before its first request, so both say the same."""
-        return [] if self.authentication == ENTRA_AUTHENTICATION or self.speech_key else [_MISSING_KEY]
+        the provider host before its first request, so both say the same. `uses_accounts`: every
+        Speech resource of the stack is an account in it (`speechAccountId`), whose keys the
+        provider host gets from Azure Resource Manager; config speechKey is then not asked for."""
+        if uses_accounts or self.authentication == ENTRA_AUTHENTICATION or self.speech_key:
+            return []
+        return [_MISSING_KEY]
+
+    def auth_for(self, endpoint: str, account_id: str | None) -> requests.auth.AuthBase:
+        """How requests to a resource's `endpoint` authenticate: with `account_id` (its
+        `speechAccountId`) and key authentication, as the account allows (its key from ARM, or
+        Entra ID when it has local auth disabled); otherwise as config says (`auth`)."""
+        if account_id is None or self.authentication == ENTRA_AUTHENTICATION:
+            return self.auth()
+        return account_auth(self.accounts, account_id, endpoint)
 
     def auth(self) -> requests.auth.AuthBase:
         if self.authentication == ENTRA_AUTHENTICATION:

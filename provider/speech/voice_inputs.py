@@ -40,6 +40,8 @@ INPUT_KEYS = (
     "promptAudioSha256",
     # Not sent to the service: the voice speaks through it (the SSML's <voice name>).
     "baseModel",
+    # Not sent either: the account whose key reaches the endpoint (provider.accounts.keys).
+    "speechAccountId",
 )
 # How a voice is created: the spec's PUT (or its multipart POST, for `audioFiles`), or the
 # seed document's POST with the id in the body, which no published spec has.
