@@ -1,0 +1,63 @@
+"""scripts/rotate-speech-key: regenerate key1 or key2 of a stack's Speech account, printing no key
+(the logic: provider/accounts/rotation.py)."""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from doctor.stack_config import PULUMI_TIMEOUT_SECONDS, StackConfigError, pulumi_error_reason, read_stack_config
+from provider.accounts.rotation import KEY_NAMES, account_id_in_state, regenerate
+from provider.accounts.settings import AccountSettings
+from provider.errors import ProviderError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/rotate-speech-key", description="Regenerate a key of a stack's Speech account."
+    )
+    parser.add_argument("--stack", default="dev")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--account", help="the account's name in the stack")
+    which.add_argument("--id", help="the account's ARM id")
+    parser.add_argument("key", choices=sorted(KEY_NAMES))
+    args = parser.parse_args(argv)
+    try:
+        settings = AccountSettings.load(read_stack_config(args.stack, Path.cwd()))
+        arm_id = args.id or account_id_in_state(stack_state(args.stack), args.account)
+        account = regenerate(settings, arm_id, args.key)
+    except (StackConfigError, ProviderError) as error:
+        print(f"rotate-speech-key: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"rotate-speech-key: {args.key} of {account.label()} regenerated. The stack reads keys from Azure Resource "
+        f"Manager when it calls the account, so nothing in it changes; whatever else held the old {args.key} must "
+        "get a key from the account again"
+    )
+    return 0
+
+
+def stack_state(stack: str) -> dict[str, object]:
+    """`pulumi stack export`: the stack's resources and their outputs."""
+    try:
+        result = subprocess.run(
+            ["pulumi", "stack", "export", "--stack", stack, "--non-interactive"],
+            capture_output=True,
+            text=True,
+            timeout=PULUMI_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise StackConfigError(f"pulumi could not be run: {error}") from None
+    if result.returncode != 0:
+        raise StackConfigError(pulumi_error_reason(result.stderr) or f"pulumi stack export exited {result.returncode}")
+    try:
+        state = json.loads(result.stdout or "{}")
+    except ValueError:
+        raise StackConfigError("pulumi stack export printed something that is not JSON") from None
+    return state if isinstance(state, dict) else {}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
