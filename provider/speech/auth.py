@@ -66,7 +66,11 @@ class RenewedOn401(requests.auth.AuthBase):
     regenerated since: the answer to a key that no longer opens the endpoint is another key.
     """
 
-    def __init__(self, auth: requests.auth.AuthBase, renew: Callable[[requests.auth.AuthBase], Any]) -> None:
+    def __init__(
+        self,
+        auth: requests.auth.AuthBase,
+        renew: Callable[[requests.auth.AuthBase], requests.auth.AuthBase | None],
+    ) -> None:
         self._auth = auth
         self._renew = renew
 
