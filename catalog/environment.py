@@ -8,7 +8,6 @@ from typing import Any
 
 import pulumi
 
-from provider.accounts.settings import AccountSettings
 from provider.authentication import ENTRA_AUTHENTICATION
 from provider.config import ENDPOINT_CONFIG, StackConfig
 from provider.errors import ConfigError
@@ -75,13 +74,12 @@ class Environment:
         base_model = config.get(BASE_MODEL_CONFIG) or DEFAULT_BASE_MODEL
         if speech_accounts:
             endpoint = None
-            AccountSettings.load(_ProgramConfig())
             problems = account_config_problems(StackConfig(_ProgramConfig()), api_version, base_model)
         else:
             endpoint = config.require(ENDPOINT_CONFIG)
             problems = speech_config_problems(endpoint, api_version, base_model, settings.authentication)
-            # The key the provider host would ask for at the first request (same settings, same environment).
-            problems += settings.key_problems()
+        # The key the provider host would ask for at the first request (same settings, same environment).
+        problems += settings.key_problems(uses_accounts=speech_accounts)
         problems += settings.storage.key_problems() if managed_storage else []
         sas_problems = settings.sas.config_problems()
         if problems or sas_problems:

@@ -24,12 +24,20 @@ class AccountServers:
         self._host = host
         self._lock = threading.Lock()
         self._servers: dict[AccountKey, EmulatorServer] = {}  # by folded account key
+        self._backends: list[CustomVoiceBackend] = []  # every one opened, closed ones too
 
     def open(self, account: Account, takes_key: Callable[[str], bool]) -> str:
-        server = EmulatorServer(self._template.for_account(takes_key), host=self._host).start()
+        backend = self._template.for_account(takes_key)
+        server = EmulatorServer(backend, host=self._host).start()
         with self._lock:
             self._servers[account.key.folded()] = server
+            self._backends.append(backend)
         return f"{server.url}/"
+
+    def backends(self) -> list[CustomVoiceBackend]:
+        """Test hook: the backend of every account endpoint ever opened (their request logs)."""
+        with self._lock:
+            return list(self._backends)
 
     def close(self, account: Account) -> None:
         with self._lock:

@@ -187,6 +187,7 @@ class AccountsService:
         self._accounts: dict[AccountKey, Account] = {}  # by folded key
         self._deleted: dict[AccountKey, Account] = {}
         self._operations: dict[str, AsyncOperation] = {}
+        self._issued_keys: list[str] = []
 
     # Accounts
 
@@ -243,6 +244,7 @@ class AccountsService:
                 }
             if deleted is None:
                 account.endpoint = self.endpoints.open(account, partial(self.takes_key, key))
+                self._issued_keys += account.api_keys.values()
             self._accounts[key.folded()] = account
             operation = AsyncOperation(str(uuid.uuid4()), account.key, normalise_location(location), now)
             self._operations[operation.id] = operation
@@ -306,6 +308,7 @@ class AccountsService:
         with self._lock:
             account = self._account(key)
             account.api_keys[field] = new_key()
+            self._issued_keys.append(account.api_keys[field])
             return dict(account.api_keys)
 
     def is_current_key(self, api_key: str) -> bool:
@@ -314,6 +317,12 @@ class AccountsService:
         with self._lock:
             now = self._now()
             return any(_opens(account, api_key, now) for account in self._accounts.values())
+
+    def issued_keys(self) -> list[str]:
+        """Test hook: every key any account was ever given, regenerated and purged ones too (for
+        secret scans)."""
+        with self._lock:
+            return list(self._issued_keys)
 
     def takes_key(self, key: AccountKey, api_key: str) -> bool:
         """Whether `api_key` opens the endpoint of the account `key` now: one of its current keys,

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,11 @@ import pytest
 import yaml
 
 from emulator import CustomVoiceBackend, EmulatorServer
-from emulator.identity import TOKEN_PATH
+from emulator.account_servers import AccountServers, arm_server
+from emulator.arm import AccountsService
+from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from emulator.prompt_audio_inspector import PromptAudioInspector
+from emulator.tls import LoopbackCertificate
 from tests.identity import managed_identity_env
 from tests.storage_fixtures import ACCOUNT_KEY
 
@@ -69,6 +72,9 @@ class Project:
     env: dict[str, str]
     server: EmulatorServer
     stack: str = "e2e"
+    # The emulator's ARM front (mode "account"): the catalog's accounts live there, each with
+    # an endpoint and backend of its own.
+    arm: EmulatorServer | None = None
     transcript: list[str] = field(default_factory=list)
     # Secrets a test made itself (a SAS it minted, say), scanned for as the fixed ones are.
     own_secrets: dict[str, str] = field(default_factory=dict)
@@ -76,6 +82,18 @@ class Project:
     @property
     def backend(self) -> CustomVoiceBackend:
         return self.server.backend
+
+    @property
+    def accounts(self) -> AccountsService:
+        assert self.arm is not None and self.arm.accounts is not None, "a project of mode 'account'"
+        return self.arm.accounts
+
+    def account_backends(self) -> list[CustomVoiceBackend]:
+        """The Custom Voice backend of every account endpoint opened so far."""
+        if self.arm is None or self.arm.accounts is None:
+            return []
+        endpoints = self.arm.accounts.endpoints
+        return endpoints.backends() if isinstance(endpoints, AccountServers) else []
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Runs the CLI on the stack (see `pulumi_without_stack`)."""
@@ -177,11 +195,17 @@ def new_project(
 ) -> Iterator[Project]:
     """A project in `tmp_path` with its stack initialised and configured, destroyed at the end.
     `trust`: a certificate the provider host and the emulator trust besides the usual ones.
-    `state`: the backend to `pulumi login` to, instead of a local folder."""
+    `state`: the backend to `pulumi login` to, instead of a local folder.
+    Mode "account": no Speech endpoint or key in config; the emulator's ARM front over HTTPS
+    (its certificate trusted through config armCaBundle), where the catalog's speechAccounts
+    are made, and a managed identity that may manage them."""
     entra = mode in ("entra", "entra-storage")
     inspector = PromptAudioInspector(str(trust) if trust else None) if mode.endswith("storage") else None
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=0.3, audio_inspector=inspector)
-    identity_header = backend.enable_entra() if entra else None
+    if mode == "account":
+        identity_header: str | None = backend.enable_entra(roles=(COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR))
+    else:
+        identity_header = backend.enable_entra() if entra else None
     directory = tmp_path / "project"
     directory.mkdir()
     shutil.copy(ROOT / "__main__.py", directory)
@@ -204,19 +228,31 @@ def new_project(
     }
     if state is None:
         (tmp_path / "state").mkdir()
-    with EmulatorServer(backend) as server:
+    with ExitStack() as running:
+        server = running.enter_context(EmulatorServer(backend))
         project = Project(directory, env, server)
         if state is not None:
             project.login(state.url)
         project.pulumi("stack", "init")
-        project.pulumi("config", "set", "speechEndpoint", server.url)
         if mode == "storage":
             project.pulumi("config", "set", "--secret", "storageAccountKey", ACCOUNT_KEY)
         project.pulumi("config", "set", "pollIntervalSeconds", "0.1")
+        if mode == "account":
+            certificate = LoopbackCertificate("127.0.0.1")
+            ca_file = tmp_path / "arm-ca.pem"
+            ca_file.write_bytes(certificate.pem)
+            project.arm = running.enter_context(
+                arm_server(backend, certificate.server_context(), provisioning_seconds=0.3)
+            )
+            project.pulumi("config", "set", "armEndpoint", project.arm.url)
+            project.pulumi("config", "set", "armCaBundle", str(ca_file))
+        else:
+            project.pulumi("config", "set", "speechEndpoint", server.url)
         if identity_header is None:
             project.pulumi("config", "set", "--secret", "speechKey", KEY)
         else:
             project.env = managed_identity_env(env, f"{server.url}{TOKEN_PATH}", identity_header)
+        if entra:
             project.pulumi("config", "set", "authentication", "entra")
         project.pulumi("config", "set", "--secret", "sasToken", sas_token(SAS_SIGNATURES[0]))
         project.pulumi("config", "set", "sasContainer", SAS_CONTAINER)
@@ -229,11 +265,14 @@ def new_project(
 def leaks(project: Project) -> list[str]:
     """Which secret shows where (see the module docstring)."""
     project.pulumi("stack", "export", check=False)  # into the transcript
+    requests = [request for backend in (project.backend, *project.account_backends()) for request in backend.requests]
     texts = {
         "CLI output": "\n".join(project.transcript),
-        "emulator request log": json.dumps([request.to_json() for request in project.backend.requests]),
+        "emulator request log": json.dumps([request.to_json() for request in requests]),
     }
     secrets = {"Speech key": KEY, "storage account key": ACCOUNT_KEY}
+    if project.arm is not None:
+        secrets |= {f"account key {n}": key for n, key in enumerate(project.accounts.issued_keys())}
     secrets |= {f"SAS signature {n}": signature for n, signature in enumerate(SAS_SIGNATURES)}
     secrets |= project.own_secrets
     if "IDENTITY_HEADER" in project.env:

@@ -128,7 +128,7 @@ def test_a_voice_is_protected_or_takes_the_stacks_default(tmp_path):
 
 def test_a_key_that_is_not_text_is_named_as_yaml_wrote_it(tmp_path):
     assert problems(tmp_path, VALID.replace("voices:\n", "? \nvoices:\n")) == [
-        f"{tmp_path / 'dev.yaml'}:10: null: unknown section (expected one of storage, projects, consents, voices)"
+        f"{tmp_path / 'dev.yaml'}:10: null: unknown section (expected one of speechAccounts, storage, projects, consents, voices)"
     ]
 
 

@@ -127,7 +127,9 @@ def test_a_secret_in_an_account_field_is_refused(tmp_path: Path) -> None:
 
     problems = found(tmp_path, text)
 
-    assert any(problem.startswith("4: speechAccounts[0].resourceGroupName: carries a SAS signature") for problem in problems)
+    assert any(
+        problem.startswith("4: speechAccounts[0].resourceGroupName: carries a SAS signature") for problem in problems
+    )
 
 
 def test_speech_accounts_must_be_a_list(tmp_path: Path) -> None:

@@ -101,7 +101,7 @@ def test_an_empty_file_declares_nothing(tmp_path):
 
 def test_a_catalog_that_is_not_a_mapping(tmp_path):
     assert found(tmp_path, "- voices\n") == [
-        "1: (catalog): the catalog must be a mapping with keys storage, projects, consents, voices"
+        "1: (catalog): the catalog must be a mapping with keys speechAccounts, storage, projects, consents, voices"
     ]
 
 
@@ -113,10 +113,10 @@ def test_a_catalog_without_a_voices_section(tmp_path):
 
 def test_an_unknown_section_and_keys_that_are_not_text(tmp_path):
     assert found(tmp_path, "voices: []\nvoice: []\ntrue: 1\nfalse: 2\n3: 4\n") == [
-        "2: voice: unknown section (expected one of storage, projects, consents, voices)",
-        "3: true: unknown section (expected one of storage, projects, consents, voices)",
-        "4: false: unknown section (expected one of storage, projects, consents, voices)",
-        "5: [3]: unknown section (expected one of storage, projects, consents, voices)",
+        "2: voice: unknown section (expected one of speechAccounts, storage, projects, consents, voices)",
+        "3: true: unknown section (expected one of speechAccounts, storage, projects, consents, voices)",
+        "4: false: unknown section (expected one of speechAccounts, storage, projects, consents, voices)",
+        "5: [3]: unknown section (expected one of speechAccounts, storage, projects, consents, voices)",
     ]
 
 
@@ -221,7 +221,7 @@ def test_sections_and_entries_of_the_wrong_shape(tmp_path):
 
 def test_unknown_and_missing_fields_of_a_project(tmp_path):
     assert found(tmp_path, "projects:\n  - name: proj\n    id: ''\nvoices: []\n") == [
-        "2: projects[0].name: unknown field (expected id, description, displayName, forceDelete)",
+        "2: projects[0].name: unknown field (expected id, account, description, displayName, forceDelete)",
         "3: projects[0].id: is required",
     ]
 
