@@ -1,10 +1,13 @@
-"""Every check of a stack, in order: its config, the Speech resource, its catalog, its storage.
-A check that needs what a failed one provides is reported as not checked."""
+"""Every check of a stack, in order: its config, the Speech resource, its catalog, its storage;
+with speechAccounts in the catalog: its config, its catalog, each account (through Azure
+Resource Manager), its storage. A check that needs what a failed one provides is reported as
+not checked."""
 
 from collections.abc import Mapping
 from pathlib import Path
 
 from catalog.specs import Catalog
+from doctor.account_checks import check_account_config, check_accounts
 from doctor.catalog_check import check_catalog
 from doctor.results import CheckResult
 from doctor.service_config import STACK_CONFIG, ServiceConfig, check_service_config
@@ -25,9 +28,11 @@ def diagnose(stack: str, project_dir: Path, environ: Mapping[str, str]) -> list[
                 "(or PULUMI_CONFIG_PASSPHRASE_FILE) to its passphrase",
             )
         ]
+    catalog_result, catalog = check_catalog(stack, project_dir)
+    if catalog is not None and catalog.accounts:
+        return _diagnose_accounts(stack, config, environ, catalog_result, catalog)
     checked = check_service_config(config, environ, stack)
     results = list(checked.results)
-    catalog_result, catalog = check_catalog(stack, project_dir)
     if checked.endpoint is None:
         results.append(CheckResult.skip(REGION, "not checked: the endpoint is not a URL"))
     else:
@@ -44,6 +49,27 @@ def diagnose(stack: str, project_dir: Path, environ: Mapping[str, str]) -> list[
     else:
         results += check_storage(catalog, config, environ, stack)
     return results
+
+
+def _diagnose_accounts(
+    stack: str, config: Mapping[str, str], environ: Mapping[str, str], catalog_result: CheckResult, catalog: Catalog
+) -> list[CheckResult]:
+    """A catalog with speechAccounts: each account through Azure Resource Manager, as the
+    program and the provider host reach it (no endpoint or key in config)."""
+    account_config = check_account_config(config, environ, stack)
+    results = [account_config.result, catalog_result]
+    if account_config.settings is None:
+        results.append(CheckResult.skip("Speech accounts", f"not checked: {STACK_CONFIG} failed"))
+    else:
+        results += check_accounts(catalog.accounts, account_config.settings, account_config.authentication, stack)
+    results.append(
+        CheckResult.skip(
+            "Speech resource",
+            "the accounts' endpoints (their credential, API versions and base models) are not checked with "
+            "speechAccounts, only the accounts through Azure Resource Manager",
+        )
+    )
+    return results + check_storage(catalog, config, environ, stack)
 
 
 def _api_versions(service: ServiceConfig, catalog: Catalog | None) -> list[str]:

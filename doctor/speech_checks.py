@@ -19,6 +19,7 @@ from azure.core.exceptions import ClientAuthenticationError
 from doctor.network import network_reason
 from doctor.results import CheckResult
 from doctor.service_config import ServiceConfig
+from doctor.sign_in import SIGN_IN_TODO, no_token_reason
 from provider.authentication import ENTRA_AUTHENTICATION, entra_credential
 from provider.errors import ConfigError
 from provider.regions import PERSONAL_VOICE_REGIONS, region_of
@@ -148,13 +149,10 @@ def _entra_token(service: ServiceConfig) -> dict[str, Any] | CheckResult:
     try:
         token = entra_credential(service.settings.entra_client_id).get_token(COGNITIVE_SERVICES_SCOPE).token
     except ClientAuthenticationError as error:
-        # DefaultAzureCredential's message lists every credential it tried: its start says enough.
-        reason = " ".join(str(error.message).split())[:300]
         return CheckResult.fail(
             CREDENTIAL,
-            f"Microsoft Entra ID gave no token for {COGNITIVE_SERVICES_SCOPE}: {reason}",
-            "run where the identity is (managed identity, workload identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/"
-            "AZURE_CLIENT_SECRET, or `az login`); with a user-assigned identity, set entraClientId",
+            f"Microsoft Entra ID gave no token for {COGNITIVE_SERVICES_SCOPE}: {no_token_reason(error)}",
+            SIGN_IN_TODO,
         )
     # Read, not verified: the service verifies it; the doctor only says whose it is and for what.
     claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
