@@ -1,4 +1,4 @@
-"""`python -m doctor --stack STACK`, in the project's folder: every check, one line each; exit
+"""`python -m doctor [STACK]`, in the project's folder: every check, one line each; exit
 status 0 only when none failed. `scripts/doctor` runs it with the pulumi CLI on PATH."""
 
 import argparse
@@ -11,8 +11,12 @@ from doctor.run import diagnose
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="scripts/doctor", description="Read-only checks of a stack.")
-    parser.add_argument("--stack", required=True)
+    parser = argparse.ArgumentParser(
+        prog="scripts/doctor",
+        description="Read-only checks of a stack, before its first `pulumi up` and whenever a run fails oddly: "
+        "one line per check; exit status 0 only when none failed.",
+    )
+    parser.add_argument("stack", nargs="?", default="dev", help="the stack to check (default: dev)")
     args = parser.parse_args()
     print(f"doctor: stack {args.stack}, project {Path.cwd()}", flush=True)
     results = diagnose(args.stack, Path.cwd(), os.environ)
