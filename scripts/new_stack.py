@@ -1,12 +1,17 @@
 """scripts/new-stack: a stack of one's own, on one's own Speech resource, in one command.
 
     scripts/new-stack NAME [--endpoint URL] [--auth entra|key] [--entra-client-id ID]
+        [--account-name NAME --account-subscription ID --account-group GROUP --location REGION
+         | --account-id ARM_ID] [--arm-endpoint URL] [--arm-ca-bundle FILE]
         [--storage-account URL --container NAME | --container-url URL]
         [--backend file://DIR | azblob://CONTAINER?storage_account=ACCOUNT]
         [--secrets-provider URL] [--api-version VERSION]
 
 What no flag gives is asked for when standard input is a terminal, and is otherwise an error
-(or its default). Secrets are never flags, which `ps` would show: they are asked for with no
+(or its default). With an account (`--account-name ...`, an account the stack creates or
+adopts, or `--account-id`, one it only refers to) the catalog declares it in `speechAccounts:`
+and the config has no speechEndpoint and no speechKey: the key is read from Azure Resource
+Manager at each run. Secrets are never flags, which `ps` would show: they are asked for with no
 echo, or read from standard input, one a line, in this order: the Speech key (`--auth key`),
 the storage account key (`--storage-account` with `--auth key`), the SAS token
 (`--container-url`). Each goes to `pulumi config set --secret` on its standard input.
@@ -36,6 +41,7 @@ from provider.storage.config_sas import SAS_CONTAINER_CONFIG, SAS_TOKEN_CONFIG
 from provider.storage.settings import STORAGE_KEY_CONFIG
 from provider.validation import DEFAULT_BASE_MODEL
 from scripts.changed_stacks import STACK_NAME
+from scripts.stack_account import AccountFlagError, StackAccount, add_account_flags, stack_account, wants_account
 from scripts.starter_catalog import CONTAINER, LOCAL_FILES, MANAGED, StorageChoice, starter_catalog
 
 BACKEND_SCHEMES = ("file://", "azblob://")
@@ -50,7 +56,8 @@ class NewStackError(Exception):
 @dataclass
 class Plan:
     stack: str
-    endpoint: str
+    # Config speechEndpoint; None with an account, whose endpoint the stack reads from ARM.
+    endpoint: str | None
     authentication: str
     api_version: str
     storage: StorageChoice
@@ -59,6 +66,7 @@ class Plan:
     backend_from_environment: bool
     entra_client_id: str | None = None
     secrets_provider: str | None = None
+    account: StackAccount | None = None
     # config key -> value, set with --secret; never printed.
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -120,16 +128,31 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", help="file://DIR or azblob://CONTAINER?storage_account=ACCOUNT")
     parser.add_argument("--secrets-provider", help="for pulumi stack init (default: a passphrase)")
     parser.add_argument("--api-version", help=f"default {DEFAULT_API_VERSION}")
+    add_account_flags(parser)
     return parser
 
 
 def _plan(args: argparse.Namespace, ask: Questions, project_dir: Path) -> Plan:
     if not STACK_NAME.match(args.name):
         raise NewStackError(f"{args.name!r} is not a stack name (1 to 100 letters, digits, '_', '.' and '-')")
-    endpoint = ask.value(args.endpoint, "Speech endpoint (https://{name}.cognitiveservices.azure.com)", "--endpoint")
+    if args.endpoint and wants_account(args):
+        raise NewStackError("give --endpoint (a Speech resource of your own) or an account, not both")
+    try:
+        account = stack_account(args, lambda given, question, flag: ask.value(given, question, flag))
+    except AccountFlagError as error:
+        raise NewStackError(str(error)) from None
+    endpoint = None
+    if account is None:
+        endpoint = ask.value(
+            args.endpoint, "Speech endpoint (https://{name}.cognitiveservices.azure.com)", "--endpoint"
+        )
     authentication = ask.value(args.auth, "Authentication, entra (preferred) or key", "--auth", ENTRA_AUTHENTICATION)
     api_version = args.api_version or DEFAULT_API_VERSION
-    problems = [str(p) for p in speech_config_problems(endpoint, api_version, DEFAULT_BASE_MODEL, authentication)]
+    problems = [
+        str(p)
+        for p in speech_config_problems(endpoint, api_version, DEFAULT_BASE_MODEL, authentication)
+        if account is None or p.field != ENDPOINT_CONFIG
+    ]
     if authentication not in (ENTRA_AUTHENTICATION, KEY_AUTHENTICATION):
         problems.append(f"authentication: {authentication!r} is neither entra nor key")
     storage = _storage(args, ask)
@@ -150,8 +173,9 @@ def _plan(args: argparse.Namespace, ask: Questions, project_dir: Path) -> Plan:
         backend_from_environment=environment_backend is not None,
         entra_client_id=args.entra_client_id,
         secrets_provider=args.secrets_provider,
+        account=account,
     )
-    if authentication == KEY_AUTHENTICATION:
+    if authentication == KEY_AUTHENTICATION and account is None:
         plan.secrets[KEY_CONFIG] = ask.secret("Speech key (Key 1 or Key 2 of the resource)")
     if storage.kind == MANAGED and authentication == KEY_AUTHENTICATION:
         plan.secrets[STORAGE_KEY_CONFIG] = ask.secret(f"storage account key of {storage.account_url}")
@@ -244,16 +268,15 @@ def _create(plan: Plan, project_dir: Path, env: dict[str, str]) -> bool:
     if catalog.exists():
         return False
     catalog.parent.mkdir(exist_ok=True)
-    catalog.write_text(starter_catalog(plan.stack, plan.storage), encoding="utf-8")
+    catalog.write_text(starter_catalog(plan.stack, plan.storage, plan.account), encoding="utf-8")
     return True
 
 
 def _plain_config(plan: Plan) -> dict[str, str]:
-    config = {
-        ENDPOINT_CONFIG: plan.endpoint,
-        API_VERSION_CONFIG: plan.api_version,
-        AUTHENTICATION_CONFIG: plan.authentication,
-    }
+    config = {ENDPOINT_CONFIG: plan.endpoint} if plan.endpoint else {}
+    config |= {API_VERSION_CONFIG: plan.api_version, AUTHENTICATION_CONFIG: plan.authentication}
+    if plan.account is not None:
+        config |= plan.account.config
     if plan.entra_client_id:
         config[ENTRA_CLIENT_ID_CONFIG] = plan.entra_client_id
     if plan.storage.kind == CONTAINER and plan.storage.container_url:
@@ -284,7 +307,8 @@ def _pulumi(args: list[str], project_dir: Path, env: dict[str, str], secret: str
 def _report(plan: Plan, env: dict[str, str], wrote_catalog: bool) -> None:
     stack = plan.stack
     config = ", ".join([*_plain_config(plan), *(f"{key} (secret)" for key in plan.secrets)])
-    catalog = "a starter declaring nothing: uncomment its template" if wrote_catalog else "kept as it was"
+    declared = f"Speech account {plan.account.name}, and nothing in it" if plan.account else "nothing"
+    catalog = f"a starter declaring {declared}: uncomment its template" if wrote_catalog else "kept as it was"
     tools = f"{Path(shutil.which('pulumi') or 'pulumi').parent}:{Path(sys.executable).parent}"
     print(f"new-stack: stack {stack} is ready")
     print(f"  backend  {plan.backend}{' (PULUMI_BACKEND_URL)' if plan.backend_from_environment else ''}")

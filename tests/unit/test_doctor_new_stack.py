@@ -132,3 +132,176 @@ def test_the_starter_catalog_loads_and_its_template_declares_a_voice(tmp_path, k
     else:
         assert (voice.container_url, voice.files) == (None, ("stacks/mine-audio/prompt.wav",))
     assert (voice.prefix is None) == (kind == LOCAL_FILES)
+
+
+# A Speech account in the stack
+
+SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
+ACCOUNT_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/voices-rg/providers/Microsoft.CognitiveServices/accounts/contoso-voices"
+CREATE = [
+    "--account-subscription",
+    SUBSCRIPTION,
+    "--account-group",
+    "voices-rg",
+    "--account-name",
+    "contoso-voices",
+    "--location",
+    "swedencentral",
+]
+
+
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (
+            [
+                "--account-id",
+                f"/subscriptions/{SUBSCRIPTION}/resourceGroups/voices-rg/providers/Microsoft.Storage/storageAccounts/x",
+            ],
+            (
+                "new-stack: --account-id: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/voices-rg/"
+                "providers/Microsoft.Storage/storageAccounts/x' is not a Speech account's ARM id (/subscriptions/{id}/"
+                "resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{name})"
+            ),
+        ),
+        (
+            ["--account-id", "contoso-voices"],
+            "new-stack: --account-id: 'contoso-voices' is not a Speech account's ARM id",
+        ),
+        (["--account-id", f"{ACCOUNT_ID}/"], "new-stack: --account-id: "),
+        (
+            ["--account-id", ACCOUNT_ID.replace(SUBSCRIPTION, "my-subscription")],
+            "new-stack: --account-id: 'my-subscription' is not a subscription id (a GUID)",
+        ),
+        (
+            [*CREATE[:-1], "northeurope"],
+            "new-stack: --location: 'northeurope' is not a region where personal voice runs; use one of eastasia,",
+        ),
+        (
+            [*CREATE[:4], "--account-name", "contoso voices", *CREATE[6:]],
+            "new-stack: --account-name: 'contoso voices' is not an account name",
+        ),
+        (CREATE[2:], "new-stack: --account-subscription is needed: standard input is not a terminal"),
+        (
+            ["--account-id", ACCOUNT_ID, "--location", "eastus"],
+            "new-stack: give --account-id (an account to refer to) or --location, not both",
+        ),
+        (
+            ["--endpoint", ENDPOINT, "--account-id", ACCOUNT_ID],
+            "new-stack: give --endpoint (a Speech resource of your own) or an account, not both",
+        ),
+        (
+            ["--endpoint", ENDPOINT, "--arm-endpoint", "https://127.0.0.1:4443"],
+            "new-stack: --arm-endpoint and --arm-ca-bundle only go with an account",
+        ),
+        (
+            ["--account-id", ACCOUNT_ID, "--arm-endpoint", "http://127.0.0.1:4443"],
+            "new-stack: config armEndpoint: 'http://127.0.0.1:4443' must be an https:// base URL without a path",
+        ),
+        (
+            ["--account-id", ACCOUNT_ID, "--arm-ca-bundle", "/no/such/ca.pem"],
+            "new-stack: config armCaBundle: '/no/such/ca.pem' is not a file",
+        ),
+    ],
+)
+def test_account_flags_it_refuses_in_one_line_before_it_makes_anything(no_terminal, capsys, tmp_path, args, error):
+    assert no_terminal("mine", "--auth", "entra", *args) == 2
+
+    printed = capsys.readouterr()
+    assert printed.err.startswith(error) and len(printed.err.strip().splitlines()) == 1
+    assert printed.out == "" and list(tmp_path.iterdir()) == []
+
+
+def plan_of(tmp_path: Path, *args: str) -> new_stack.Plan:
+    return new_stack._plan(new_stack._parser().parse_args(["mine", *args]), new_stack.Questions(False), tmp_path)
+
+
+def test_an_account_the_stack_creates_needs_no_endpoint_and_no_key_in_config(monkeypatch, tmp_path):
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no key could be read: none is asked for
+    ca_bundle = tmp_path / "arm-ca.pem"
+    ca_bundle.write_text("a PEM bundle")
+
+    plan = plan_of(
+        tmp_path,
+        "--auth",
+        "key",
+        *CREATE,
+        "--arm-endpoint",
+        "https://127.0.0.1:4443",
+        "--arm-ca-bundle",
+        str(ca_bundle),
+    )
+
+    assert plan.endpoint is None and plan.secrets == {}
+    assert plan.account is not None and plan.account.name == "contoso-voices"
+    assert plan.account.inputs == {
+        "subscriptionId": SUBSCRIPTION,
+        "resourceGroupName": "voices-rg",
+        "accountName": "contoso-voices",
+        "location": "swedencentral",
+    }
+    assert new_stack._plain_config(plan) == {
+        "apiVersion": "2026-01-01",
+        "authentication": "key",
+        "armEndpoint": "https://127.0.0.1:4443",
+        "armCaBundle": str(ca_bundle),
+    }
+
+
+def test_an_account_referred_to_by_its_arm_id_is_existing(tmp_path, monkeypatch):
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
+
+    plan = plan_of(tmp_path, "--auth", "entra", "--account-id", ACCOUNT_ID.replace("resourceGroups", "resourcegroups"))
+
+    assert plan.account is not None
+    assert plan.account.inputs == {
+        "subscriptionId": SUBSCRIPTION,
+        "resourceGroupName": "voices-rg",
+        "accountName": "contoso-voices",
+        "existing": True,
+    }
+    assert new_stack._plain_config(plan) == {"apiVersion": "2026-01-01", "authentication": "entra"}
+
+
+def test_in_a_terminal_it_asks_for_the_account_fields_no_flag_gave(monkeypatch, tmp_path):
+    answers = iter([SUBSCRIPTION, "voices-rg", "eastus", "entra", "1", ""])
+    asked: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return next(answers)
+
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
+    args = new_stack._parser().parse_args(["mine", "--account-name", "contoso-voices"])
+
+    plan = new_stack._plan(args, new_stack.Questions(True, ask), tmp_path)
+
+    assert asked[:3] == [
+        "Speech account's subscription id: ",
+        "Speech account's resource group (it must exist): ",
+        "Speech account's region (eastasia, eastus, eastus2, southeastasia, swedencentral, westeurope, westus2): ",
+    ]
+    assert plan.account is not None and plan.account.inputs["location"] == "eastus"
+    assert plan.endpoint is None
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_the_starter_catalog_declares_the_account_and_its_template_a_voice_in_it(tmp_path, monkeypatch, existing):
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
+    account_args = ["--account-id", ACCOUNT_ID.replace("contoso-voices", "2024")] if existing else CREATE
+    plan = plan_of(tmp_path, "--auth", "entra", *account_args)
+    catalog_file = tmp_path / "stacks" / "mine.yaml"
+    catalog_file.parent.mkdir()
+    catalog_file.write_text(starter_catalog("mine", StorageChoice(LOCAL_FILES), plan.account))
+
+    [account] = load_catalog(catalog_file, tmp_path).accounts
+
+    assert account.name == ("2024" if existing else "contoso-voices")
+    assert plan.account is not None and dict(account.inputs) == plan.account.inputs
+    assert account.protect is True
+    catalog_file.write_text(TEMPLATE_LINE.sub(r"\1", catalog_file.read_text()))
+    write_wav(tmp_path / "stacks" / "mine-audio" / "consent.wav", 3, 24000)
+    write_wav(tmp_path / "stacks" / "mine-audio" / "prompt.wav", 8, 24000)
+    [project] = load_catalog(catalog_file, tmp_path).projects
+    assert project.account == account.name
