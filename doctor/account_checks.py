@@ -199,12 +199,10 @@ class _AccountChecks:
         else:
             deleted = listed
             results = [self._soft_deleted(deleted)]
-        restored = (
-            deleted is not None
-            and self.props["restore"]
-            and folded(deleted.properties.custom_sub_domain_name if deleted.properties else None) == subdomain
-        )
-        return [*results, self._subdomain(subdomain, restored)]
+        held = deleted is not None and folded(
+            deleted.properties.custom_sub_domain_name if deleted.properties else None
+        ) == folded(subdomain)
+        return [*results, self._subdomain(subdomain, held)]
 
     def _deleted_unlisted(self, refusal: _Refusal) -> CheckResult:
         check = self.check(SOFT_DELETE)
@@ -242,7 +240,8 @@ class _AccountChecks:
             f"({_purge_command(self.props, deleted)}), or choose another accountName",
         )
 
-    def _subdomain(self, subdomain: str, restored: bool) -> CheckResult:
+    def _subdomain(self, subdomain: str, held_by_deleted: bool) -> CheckResult:
+        """`held_by_deleted`: the soft-deleted account of the same name has this subdomain."""
         check = self.check(SUBDOMAIN)
         answer = _arm(
             f"Checking whether subdomain {subdomain!r} is free",
@@ -254,14 +253,12 @@ class _AccountChecks:
             return CheckResult.fail(check, answer.message, self._access_todo(answer))
         if answer.is_subdomain_available:
             return CheckResult.ok(check, f"{subdomain} is free")
-        if restored:
+        if held_by_deleted and self.props["restore"]:
             return CheckResult.ok(check, f"{subdomain} is held by the soft-deleted account restore: true brings back")
-        return CheckResult.fail(
-            check,
-            f"{subdomain} is not free: {answer.reason or 'ARM gave no reason'}",
-            "choose another customSubDomainName (subdomains are unique across Azure); a soft-deleted account of "
-            "yours holds its subdomain until it is purged",
-        )
+        todo = "choose another customSubDomainName (subdomains are unique across Azure)"
+        if held_by_deleted:
+            todo = f"the soft-deleted account of this name holds it: restore it or purge it ({self.check(SOFT_DELETE)})"
+        return CheckResult.fail(check, f"{subdomain} is not free: {answer.reason or 'ARM gave no reason'}", todo)
 
     # -- a live account ----------------------------------------------------------------------
 

@@ -261,7 +261,7 @@ def test_a_subdomain_another_account_holds_is_not_free(arm):
     assert found["subdomain"].found == (
         f"{NAME} is not free: Sub domain name '{NAME}' is already used. Please pick a different name."
     )
-    assert found["subdomain"].todo.startswith("choose another customSubDomainName")
+    assert found["subdomain"].todo == "choose another customSubDomainName (subdomains are unique across Azure)"
 
 
 def test_a_soft_deleted_account_of_the_same_name_blocks_the_create_unless_restored(arm):
@@ -287,6 +287,9 @@ def test_a_soft_deleted_account_of_the_same_name_blocks_the_create_unless_restor
         soft_delete.todo
     )
     assert blocked["subdomain"].status.value == "FAIL"
+    assert blocked["subdomain"].todo == (
+        "the soft-deleted account of this name holds it: restore it or purge it (soft delete of account voices)"
+    )
     assert (restored["soft delete"].status.value, restored["subdomain"].status.value) == ("ok", "ok")
     assert "restore: true brings it back at the first `pulumi up`" in restored["soft delete"].found
     assert arm.accounts.list_accounts(SUBSCRIPTION) == [] and len(arm.accounts.list_deleted(SUBSCRIPTION)) == 1
