@@ -295,6 +295,26 @@ def test_a_soft_deleted_account_of_the_same_name_blocks_the_create_unless_restor
     assert arm.accounts.list_accounts(SUBSCRIPTION) == [] and len(arm.accounts.list_deleted(SUBSCRIPTION)) == 1
 
 
+@pytest.mark.parametrize("restore", [False, True])
+def test_soft_deleted_accounts_the_identity_may_not_list(arm, restore):
+    denied = {"error": {"code": "AuthorizationFailed", "message": "The client may not list deletedAccounts."}}
+    arm.backend.inject_faults(
+        "GET",
+        rf"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.CognitiveServices/deletedAccounts",
+        [(403, {}, denied)],
+    )
+
+    soft_delete = by_check(checks(arm, location="eastus", restore=restore))["soft delete"]
+
+    assert "The client may not list deletedAccounts. (HTTP 403, code AuthorizationFailed)" in soft_delete.found
+    if restore:  # the up lists them to restore
+        assert soft_delete.status.value == "FAIL"
+        assert soft_delete.todo.startswith("restore: true needs to list the subscription's soft-deleted accounts")
+    else:
+        assert soft_delete.status.value == "skip"
+        assert soft_delete.todo == (f"`az cognitiveservices account list-deleted` shows whether {NAME} is soft-deleted")
+
+
 def test_a_reference_to_an_account_that_does_not_exist_fails(arm):
     results = checks(arm, existing=True)
 
@@ -397,6 +417,24 @@ def test_a_stack_with_accounts_is_checked_through_arm_not_through_a_config_endpo
         ("skip", "Speech resource"),
         ("ok", "prompt audio"),
     ]
+    assert not [request for request in arm.arm_requests() if request[0] in WRITES]
+
+
+def test_a_stack_with_accounts_and_a_config_endpoint_checks_no_account(arm, tmp_path):
+    write_catalog(tmp_path, existing=False)
+    catalog_result, catalog = check_catalog("mine", tmp_path)
+    assert catalog is not None
+    stack_config = config(speechEndpoint="https://contoso.cognitiveservices.azure.com")
+
+    results = _diagnose_accounts("mine", stack_config, {}, catalog_result, catalog)
+
+    assert [(r.status.value, r.check) for r in results][:3] == [
+        ("FAIL", "stack config"),
+        ("ok", "catalog"),
+        ("skip", "Speech accounts"),
+    ]
+    assert results[2].found == "not checked: stack config failed"
+    assert arm.arm_requests() == []
 
 
 def test_over_https_with_the_ca_bundle_from_stack_config(monkeypatch, tmp_path):
