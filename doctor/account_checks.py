@@ -80,6 +80,9 @@ def check_account_config(source: ConfigSource, environ: Mapping[str, str], stack
     settings: AccountSettings | None = None
     try:
         authentication = SpeechSettings.load(source, environ).authentication
+    except ConfigError as error:
+        problems.append(error.message)
+    try:
         settings = AccountSettings.load(source)
     except ConfigError as error:
         problems.append(error.message)

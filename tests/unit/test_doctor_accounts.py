@@ -376,7 +376,7 @@ def test_the_config_of_a_stack_with_accounts_has_no_endpoint_and_no_key():
     bad = check_account_config(
         config(speechEndpoint="https://x.cognitiveservices.azure.com", speechKey="k" * 32), {}, "mine"
     )
-    not_https = check_account_config(config(armEndpoint="http://127.0.0.1:1"), {}, "mine")
+    not_https = check_account_config(config(armEndpoint="http://127.0.0.1:1", authentication="oauth"), {}, "mine")
 
     assert good.result.line() == (
         "ok    stack config: authentication entra, apiVersion 2026-01-01, baseModel DragonLatestNeural, "
@@ -392,6 +392,7 @@ def test_the_config_of_a_stack_with_accounts_has_no_endpoint_and_no_key():
     assert not_https.settings is None and "config armEndpoint: 'http://127.0.0.1:1' must be an https://" in (
         not_https.result.found
     )
+    assert "config authentication is 'oauth'" in not_https.result.found  # every problem at once
 
 
 def write_catalog(project: Path, existing: bool) -> None:
