@@ -31,7 +31,7 @@ from provider.errors import ConfigError
 from provider.regions import PERSONAL_VOICE_REGIONS
 from provider.speech.client import DEFAULT_API_VERSION
 from provider.speech.settings import SpeechSettings
-from provider.speech_account import _purge_command, _soft_deleted, label, outputs_of
+from provider.speech_account import label, outputs_of, purge_command, soft_deleted
 from provider.validation import DEFAULT_BASE_MODEL
 
 ARM_ACCESS = "ARM access"
@@ -194,7 +194,7 @@ class _AccountChecks:
 
     def _new_name(self) -> list[CheckResult]:
         """For an account the first `up` creates: what could stop it taking its name."""
-        listed = _arm("Listing soft-deleted accounts", lambda: _soft_deleted(self.client, self.props))
+        listed = _arm("Listing soft-deleted accounts", lambda: soft_deleted(self.client, self.props))
         subdomain = self.props["customSubDomainName"]
         if isinstance(listed, _Refusal):
             deleted = None
@@ -240,7 +240,7 @@ class _AccountChecks:
             f"{kept} (Azure purges it then), so the first `pulumi up` cannot create one of the same name "
             "(FlagMustBeSetForRestore)",
             f"set restore: true to get it back as it was (its keys, subdomain and voices), or purge it for good "
-            f"({_purge_command(self.props, deleted)}), or choose another accountName",
+            f"({purge_command(self.props, deleted)}), or choose another accountName",
         )
 
     def _subdomain(self, subdomain: str, held_by_deleted: bool) -> CheckResult:

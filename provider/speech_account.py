@@ -186,7 +186,7 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
         return outputs
 
     def _created(self, client: CognitiveServicesManagementClient, props: dict[str, Any]) -> dict[str, Any]:
-        deleted = _soft_deleted(client, props) if props["restore"] else None
+        deleted = soft_deleted(client, props) if props["restore"] else None
         if deleted is not None:
             found = [
                 change
@@ -196,7 +196,7 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
             if found:
                 raise Refused(
                     f"The soft-deleted {label(props)} differs from the declaration, so restore: true cannot bring it "
-                    f"back: {'; '.join(found)}. Declare it as it was, or purge it ({_purge_command(props, deleted)}) "
+                    f"back: {'; '.join(found)}. Declare it as it was, or purge it ({purge_command(props, deleted)}) "
                     "to create a new one"
                 )
         action = f"{'Restoring' if deleted is not None else 'Creating'} {label(props)}"
@@ -268,7 +268,7 @@ def _patch_body(patch: dict[str, Any]) -> Account:
     )
 
 
-def _soft_deleted(client: CognitiveServicesManagementClient, props: dict[str, Any]) -> Account | None:
+def soft_deleted(client: CognitiveServicesManagementClient, props: dict[str, Any]) -> Account | None:
     """The soft-deleted account of the declared group and name, in whatever region it was."""
     with arm_errors(f"Listing the subscription's soft-deleted accounts for {label(props)}"):
         for account in client.deleted_accounts.list():
@@ -287,7 +287,7 @@ def _group_of(arm_id: str | None) -> str | None:
 
 def _soft_delete_refusal(client: CognitiveServicesManagementClient, props: dict[str, Any]) -> Refused:
     try:
-        deleted = _soft_deleted(client, props)
+        deleted = soft_deleted(client, props)
     except ArmError:
         deleted = None  # listing needs read access to the subscription; the refusal stands without it
     properties = deleted.properties if deleted is not None else None
@@ -295,11 +295,11 @@ def _soft_delete_refusal(client: CognitiveServicesManagementClient, props: dict[
     return Refused(
         f"{label(props, first=True)} was deleted and Azure keeps it{until} (soft delete), so no new account "
         f"can take its name: set restore: true to get it back as it was (its keys, subdomain and voices), or "
-        f"purge it for good ({_purge_command(props, deleted)}), or choose another accountName"
+        f"purge it for good ({purge_command(props, deleted)}), or choose another accountName"
     )
 
 
-def _purge_command(props: dict[str, Any], deleted: Account | None) -> str:
+def purge_command(props: dict[str, Any], deleted: Account | None) -> str:
     location = folded(deleted.location) if deleted is not None else props["location"]
     return (
         f"`az cognitiveservices account purge --location {location} "

@@ -8,21 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from provider.accounts.arm_id import ACCOUNT_ID_FORM, parse_account_id
 from provider.accounts.inputs import normalise
 from provider.accounts.settings import ARM_CA_BUNDLE_CONFIG, ARM_ENDPOINT_CONFIG, AccountSettings
 from provider.errors import ConfigError
 from provider.regions import PERSONAL_VOICE_REGIONS
 from provider.validation import check_id
 
-ACCOUNT_ID_FORM = "/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{name}"
-# The segments of an account's ARM id that are always the same (ARM reads them in any case).
-_FIXED_SEGMENTS = {
-    1: "subscriptions",
-    3: "resourcegroups",
-    5: "providers",
-    6: "microsoft.cognitiveservices",
-    7: "accounts",
-}
 FLAGS = {
     "subscriptionId": "--account-subscription",
     "resourceGroupName": "--account-group",
@@ -78,7 +70,7 @@ def stack_account(args: argparse.Namespace, ask: Callable[[str | None, str, str]
         named = [FLAGS[key] for key, value in _named(args).items() if value]
         if named:
             raise AccountFlagError(f"give --account-id (an account to refer to) or {', '.join(named)}, not both")
-        inputs: dict[str, Any] = {**parse_account_id(args.account_id), "existing": True}
+        inputs: dict[str, Any] = {**account_id_inputs(args.account_id), "existing": True}
     else:
         inputs = {
             key: ask(value, f"Speech account's {_QUESTIONS[key]}", FLAGS[key]) for key, value in _named(args).items()
@@ -91,13 +83,17 @@ def stack_account(args: argparse.Namespace, ask: Callable[[str | None, str, str]
     return StackAccount(name, inputs, config)
 
 
-def parse_account_id(value: str) -> dict[str, str]:
-    """subscriptionId, resourceGroupName and accountName of an account's ARM id (their own rules
-    are the SpeechAccount's, checked by the caller)."""
-    parts = value.split("/")
-    if len(parts) != 9 or parts[0] or any(parts[i].lower() != fixed for i, fixed in _FIXED_SEGMENTS.items()):
-        raise AccountFlagError(f"--account-id: {value!r} is not a Speech account's ARM id ({ACCOUNT_ID_FORM})")
-    return {"subscriptionId": parts[2], "resourceGroupName": parts[4], "accountName": parts[8]}
+def account_id_inputs(value: str) -> dict[str, str]:
+    """subscriptionId, resourceGroupName and accountName of an account's ARM id."""
+    try:
+        account = parse_account_id("--account-id", value)
+    except ConfigError as error:
+        raise AccountFlagError(str(error)) from None
+    return {
+        "subscriptionId": account.subscription_id,
+        "resourceGroupName": account.resource_group,
+        "accountName": account.name,
+    }
 
 
 _QUESTIONS = {

@@ -160,7 +160,7 @@ CREATE = [
             ],
             (
                 "new-stack: --account-id: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/voices-rg/"
-                "providers/Microsoft.Storage/storageAccounts/x' is not a Speech account's ARM id (/subscriptions/{id}/"
+                "providers/Microsoft.Storage/storageAccounts/x' is not a Speech account's ARM id (/subscriptions/{subscription id}/"
                 "resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{name})"
             ),
         ),
@@ -171,7 +171,10 @@ CREATE = [
         (["--account-id", f"{ACCOUNT_ID}/"], "new-stack: --account-id: "),
         (
             ["--account-id", ACCOUNT_ID.replace(SUBSCRIPTION, "my-subscription")],
-            "new-stack: --account-id: 'my-subscription' is not a subscription id (a GUID)",
+            (
+                f"new-stack: --account-id: '{ACCOUNT_ID.replace(SUBSCRIPTION, 'my-subscription')}' is not a Speech "
+                "account's ARM id: 'my-subscription' is not a subscription id (a GUID)"
+            ),
         ),
         (
             [*CREATE[:-1], "northeurope"],
