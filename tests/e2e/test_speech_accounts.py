@@ -106,3 +106,36 @@ def _voices_per_account(project: Project) -> list[frozenset[str]]:
         for backend in project.account_backends()
         if backend.list_personal_voices()
     ]
+
+
+@pytest.mark.parametrize("project", ["account"], indirect=True)
+def test_a_rotated_key_replaces_nothing_and_a_destroyed_account_comes_back_with_restore(project: Project) -> None:
+    project.write_catalog(catalog_in(("americas",), protect=False))
+    project.pulumi("up", "--yes")
+    before = project.outputs()["voices"]["americasVoice"]
+    account = project.accounts.get(_key("americas"))
+
+    rotated = project.script("rotate-speech-key", "--stack", project.stack, "--account", "americas", "key1")
+    assert rotated.returncode == 0, rotated.stderr
+    # The refresh reads every resource with the new key (the old one is refused at once) and
+    # nothing changes: the same speakerProfileId, no replace.
+    project.pulumi("up", "--yes", "--expect-no-changes")
+    assert project.outputs()["voices"]["americasVoice"]["speakerProfileId"] == before["speakerProfileId"]
+
+    project.env["PV_ALLOW_VOICE_DELETES"] = "1"
+    project.pulumi("destroy", "--yes")
+    del project.env["PV_ALLOW_VOICE_DELETES"]
+    assert [deleted["name"] for deleted in project.accounts.list_deleted(SUBSCRIPTION)] == ["contoso-americas"]
+
+    refused = project.pulumi("up", "--yes", check=False)
+    said = f"{refused.stdout}\n{refused.stderr}"
+    assert refused.returncode != 0
+    assert "Speech account 'contoso-americas' (resource group 'voices-rg') was deleted and Azure keeps it" in said
+    assert "set restore: true to get it back" in said
+
+    project.write_catalog(catalog_in(("americas",), protect=False, restore=True))
+    project.pulumi("up", "--yes")
+    restored = project.accounts.get(_key("americas"))
+    assert (restored["id"], restored["properties"]["endpoint"]) == (account["id"], account["properties"]["endpoint"])
+    assert project.outputs()["voices"]["americasVoice"]["accountId"] == arm_id("americas")
+    assert project.accounts.list_deleted(SUBSCRIPTION) == []
