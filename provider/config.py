@@ -11,6 +11,8 @@ CONFIG_NAMESPACE = "personal-voice"
 # The Speech resource's endpoint. Here, in a module of the standard library only, so that
 # scripts/changed_stacks.py (run with PyYAML alone) reads the key the program reads.
 ENDPOINT_CONFIG = "speechEndpoint"
+# Azure Resource Manager's base URL, where the catalog's Speech accounts are (here for the same reason).
+ARM_ENDPOINT_CONFIG = "armEndpoint"
 
 
 class ConfigSource(Protocol):

@@ -7,8 +7,8 @@ Prints a GitHub Actions matrix on stdout, `{"include": [{"stack": ..., "environm
 and why each stack is in it or not on stderr. Run from the project root (the wrapper does).
 
 - The stacks are the catalogs `stacks/<stack>.yaml` of the checked-out tree. One whose
-  `speechEndpoint` is on loopback (the `dev` stack, against the local emulator) is local: the
-  pipelines leave it to scripts/dev-up and CI.
+  `speechEndpoint` or `armEndpoint` is on loopback (the `dev` stack, against the local emulator)
+  is local: the pipelines leave it to scripts/dev-up and CI.
 - `stacks/<s>.yaml`, `Pulumi.<s>.yaml`, or a file that catalog names (a consent recording,
   prompt audio) -> stack s. The program and the provider -> every stack.
 - With --pull-request, the pipeline's own files too -> every stack, so that a pull request
@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from catalog.yaml_lines import YamlSyntaxError, load_with_lines
-from provider.config import ENDPOINT_CONFIG, StackConfig
+from provider.config import ARM_ENDPOINT_CONFIG, ENDPOINT_CONFIG, StackConfig
 from provider.validation import is_loopback, url_host
 
 STACKS_DIR = "stacks"
@@ -96,7 +96,8 @@ def catalog_stacks(root: Path) -> list[str]:
 
 
 def local_reason(root: Path, stack: str) -> str | None:
-    """Why a stack runs against local services only (its speechEndpoint is on loopback), or None."""
+    """Why a stack runs against local services only (its speechEndpoint, or the Azure Resource
+    Manager of its accounts, is on loopback), or None."""
     config_file = root / f"Pulumi.{stack}.yaml"
     if not config_file.is_file():
         return None
@@ -105,9 +106,10 @@ def local_reason(root: Path, stack: str) -> str | None:
     except YamlSyntaxError:
         return None  # the preview reports it
     values = config.get("config") if isinstance(config, dict) else None
-    endpoint = StackConfig(values).get(ENDPOINT_CONFIG) if isinstance(values, dict) else None
-    if isinstance(endpoint, str) and is_loopback(url_host(endpoint)):
-        return f"local: {ENDPOINT_CONFIG} {endpoint} is on loopback (scripts/dev-up and CI run it)"
+    for key in (ENDPOINT_CONFIG, ARM_ENDPOINT_CONFIG):
+        endpoint = StackConfig(values).get(key) if isinstance(values, dict) else None
+        if isinstance(endpoint, str) and is_loopback(url_host(endpoint)):
+            return f"local: {key} {endpoint} is on loopback (scripts/dev-up and CI run it)"
     return None
 
 

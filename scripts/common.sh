@@ -9,6 +9,12 @@ STATE_DIR="$REPO_ROOT/.pulumi-state"      # the local file backend of the dev st
 # real; a real stack sets its own.
 EMULATOR_PORT=8765
 EMULATOR_KEY=dev-emulator-key
+# The emulator's Azure Resource Manager front (HTTPS), where the dev stack's Speech account
+# lives, the certificate to trust there (Pulumi.dev.yaml's armCaBundle), and its managed
+# identity's secret; the last two are written by the emulator at start, removed at stop.
+EMULATOR_ARM_PORT=8766
+EMULATOR_ARM_CA_FILE="$RUN_DIR/arm-ca.pem"
+EMULATOR_IDENTITY_HEADER_FILE="$RUN_DIR/identity-header"
 # The dev stack's passphrase, unless the caller gave one (either way: the CLI reads the variable
 # before the file, so a default here would override a caller's PULUMI_CONFIG_PASSPHRASE_FILE).
 if [[ -z "${PULUMI_CONFIG_PASSPHRASE+set}${PULUMI_CONFIG_PASSPHRASE_FILE+set}" ]]; then
@@ -19,6 +25,31 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_HOME="${PULUMI_HOME:-$REPO_ROOT/.pulumi-state/home}"
 
 log() { printf '==> %s\n' "$*" >&2; }
+
+# The dev stack signs in to the emulator's ARM front as the emulator's managed identity: for
+# stack dev, while the emulator runs, export the two variables DefaultAzureCredential reads it
+# from (App Service's protocol). Any other stack signs in as whoever runs the script.
+use_emulator_identity_for() {
+  if [ "$1" = dev ] && [ -s "$EMULATOR_IDENTITY_HEADER_FILE" ]; then
+    export IDENTITY_ENDPOINT="http://127.0.0.1:$EMULATOR_PORT/_emulator/identity/token"
+    IDENTITY_HEADER="$(cat "$EMULATOR_IDENTITY_HEADER_FILE")"
+    export IDENTITY_HEADER
+  fi
+}
+
+# The stack a script's `--stack STACK` (or `--stack=STACK`) names among its arguments; dev if none.
+stack_option() {
+  local stack=dev
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --stack) stack="${2:-}"; shift ;;
+      --stack=*) stack="${1#--stack=}" ;;
+      --) break ;;
+    esac
+    shift
+  done
+  echo "$stack"
+}
 
 port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -7,19 +7,25 @@ import os
 import subprocess
 import sys
 import wave
+from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import requests
 
 from catalog.ssml import TEXT_PLACEHOLDER
+from doctor.stack_config import StackConfigError, read_stack_config
+from provider.accounts.keys import account_auth
+from provider.accounts.settings import AccountSettings
 from provider.authentication import (
     AUTHENTICATION_CONFIG,
     ENTRA_AUTHENTICATION,
     ENTRA_CLIENT_ID_CONFIG,
     entra_credential,
 )
+from provider.errors import ProviderError
 from provider.regions import region_of
-from provider.speech.auth import COGNITIVE_SERVICES_SCOPE
+from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
 from provider.validation import CUSTOM_SUBDOMAIN_SUFFIX, check_url, in_zone, is_loopback, url_host
 
 OUTPUT_FORMAT = "riff-24khz-16bit-mono-pcm"
@@ -58,10 +64,12 @@ def say(stack: str, voice_id: str, text: str, out: str) -> float:
     if voice.get("status") != "Succeeded":
         raise SayError(f"voice {voice_id!r} is {voice.get('status')}, not Succeeded")
     url = tts_endpoint(config(stack, TTS_ENDPOINT_CONFIG)) or tts_url(str(voice["endpoint"]))
-    headers = {"X-Microsoft-OutputFormat": OUTPUT_FORMAT, "Content-Type": "application/ssml+xml", **auth(stack)}
+    headers = {"X-Microsoft-OutputFormat": OUTPUT_FORMAT, "Content-Type": "application/ssml+xml"}
     ssml = str(voice["ssml"]).replace(TEXT_PLACEHOLDER, escape(text))
     try:
-        response = requests.post(url, data=ssml.encode(), headers=headers, timeout=TIMEOUT, allow_redirects=False)
+        response = requests.post(
+            url, data=ssml.encode(), headers=headers, auth=auth(stack, voice), timeout=TIMEOUT, allow_redirects=False
+        )
     except requests.RequestException as error:
         raise SayError(f"{url} could not be reached: {type(error).__name__}") from None
     if response.status_code != 200:
@@ -99,14 +107,21 @@ def tts_url(endpoint: str) -> str:
     )
 
 
-def auth(stack: str) -> dict[str, str]:
+def auth(stack: str, voice: dict[str, Any]) -> requests.auth.AuthBase:
+    """As the provider host reaches the voice's Speech resource: Entra ID, the key of the stack's
+    account (from ARM), or config's key."""
     if config(stack, AUTHENTICATION_CONFIG) == ENTRA_AUTHENTICATION:
-        credential = entra_credential(config(stack, ENTRA_CLIENT_ID_CONFIG))
-        return {"Authorization": f"Bearer {credential.get_token(COGNITIVE_SERVICES_SCOPE).token}"}
+        return BearerTokenAuth(entra_credential(config(stack, ENTRA_CLIENT_ID_CONFIG)))
+    if voice.get("accountId"):
+        try:
+            settings = AccountSettings.load(read_stack_config(stack, Path.cwd()))
+            return account_auth(settings, str(voice["accountId"]), str(voice["endpoint"]))
+        except (StackConfigError, ProviderError) as error:
+            raise SayError(str(error)) from None
     key = os.environ.get("AZURE_SPEECH_KEY") or config(stack, "speechKey")
     if not key:
         raise SayError("no Speech key: set AZURE_SPEECH_KEY, or config speechKey")
-    return {"Ocp-Apim-Subscription-Key": key}
+    return SubscriptionKeyAuth(key)
 
 
 def config(stack: str, key: str) -> str | None:

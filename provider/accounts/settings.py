@@ -14,10 +14,9 @@ from urllib.parse import urlsplit
 from azure.core.credentials import TokenCredential
 
 from provider.authentication import ENTRA_CLIENT_ID_CONFIG, entra_credential
-from provider.config import ConfigSource, StackConfig
+from provider.config import ARM_ENDPOINT_CONFIG, ConfigSource, StackConfig
 from provider.errors import ConfigError
 
-ARM_ENDPOINT_CONFIG = "armEndpoint"
 ARM_CA_BUNDLE_CONFIG = "armCaBundle"
 ACCOUNT_TIMEOUT_CONFIG = "accountTimeoutSeconds"
 PUBLIC_ARM_ENDPOINT = "https://management.azure.com"

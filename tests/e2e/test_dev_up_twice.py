@@ -1,6 +1,7 @@
 """The README's main job, as a newcomer runs it: `scripts/dev-up` in a clone, twice. The second
 run must change nothing (`--expect-no-changes`) and print the same outputs; `scripts/dev-down`
-then destroys the stack and stops what dev-up started.
+then destroys the stack and stops what dev-up started. The dev stack makes its Speech account in
+the emulator's ARM front and reads its key there: none is in Pulumi.dev.yaml.
 
 The clone is a copy of this checkout (its virtualenv linked, not rebuilt), so its emulator,
 Azurite, state and pid files are its own. Its ports are the dev stack's own (Pulumi.dev.yaml
@@ -22,8 +23,7 @@ from tests.storage_fixtures import ACCOUNT_KEY
 
 pytestmark = pytest.mark.e2e
 
-DEV_PORTS = {"emulator": 8765, "Azurite": 10000}
-DEV_SPEECH_KEY = "dev-emulator-key"
+DEV_PORTS = {"emulator": 8765, "emulator's ARM front": 8766, "Azurite": 10000}
 NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", ".run", ".pulumi-state", "mutants", ".hypothesis", "__pycache__", "*.egg-info", ".*_cache"
 )
@@ -75,18 +75,23 @@ def outputs(printed: str) -> dict[str, object]:
 
 
 def test_dev_up_twice_changes_nothing_and_dev_down_stops_everything(clone: Path, pulumi_bin: str) -> None:
+    config = (clone / "Pulumi.dev.yaml").read_text()
+    assert "speechKey" not in config and "speechEndpoint" not in config
     first = run(clone, pulumi_bin, "dev-up")
+    identity_header = (clone / ".run" / "identity-header").read_text()
     second = run(clone, pulumi_bin, "dev-up", "--expect-no-changes")
     assert outputs(first.stdout) == outputs(second.stdout)
     voices = outputs(second.stdout)["voices"]
     assert isinstance(voices, dict) and voices, second.stdout
     assert all(voice["status"] == "Succeeded" for voice in voices.values()), voices
+    assert {(voice["account"], voice["region"]) for voice in voices.values()} == {("contoso-speech", "eastus")}
 
     down = run(clone, pulumi_bin, "dev-down")
     assert not [name for name, port in DEV_PORTS.items() if port_answers(port)], down.stderr
     assert not list((clone / ".run").glob("*.pid"))
+    assert not [path.name for path in (clone / ".run").iterdir() if path.name in ("identity-header", "arm-ca.pem")]
 
     printed = "\n".join(result.stdout + result.stderr for result in (first, second, down))
-    for name, secret in {"Speech key": DEV_SPEECH_KEY, "storage account key": ACCOUNT_KEY}.items():
+    for name, secret in {"managed identity header": identity_header, "storage account key": ACCOUNT_KEY}.items():
         for form in (secret, quote(secret, safe=""), base64.b64encode(secret.encode()).decode()):
             assert form not in printed, f"the {name} is in the scripts' output"

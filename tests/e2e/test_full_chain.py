@@ -19,10 +19,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("project", ["storage"], i
 
 
 def dev_catalog(project: Project, azurite: Azurite) -> dict[str, Any]:
-    """stacks/dev.yaml, with its audio files, pointed at this test's Azurite."""
+    """stacks/dev.yaml, with its audio files, pointed at this test's Azurite, on the Speech
+    resource of the project's config (its account is scripts/dev-up's, test_dev_up_twice.py)."""
     shutil.copytree(ROOT / "stacks" / "dev-audio", project.directory / "stacks" / "dev-audio")
     catalog: dict[str, Any] = yaml.safe_load((ROOT / "stacks" / "dev.yaml").read_text())
     catalog["storage"]["accountUrl"] = azurite.account_url
+    del catalog["speechAccounts"]
     return catalog
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from scripts.changed_stacks import _touches_everything, main
+from scripts.changed_stacks import _touches_everything, local_reason, main
 
 ROOT = Path(__file__).resolve().parents[2]
 GIT_IDENTITY = ["-c", "user.name=Pipeline Test", "-c", "user.email=pipeline@example.com", "-c", "commit.gpgsign=false"]
@@ -294,3 +294,20 @@ def test_a_stack_name_is_at_most_100_characters(repo, capsys):
     assert status == 0
     assert [entry["stack"] for entry in matrix["include"]] == ["a" * 100, "prod", "staging"]
     assert f"stacks/{'b' * 101}.yaml: not a stack name; ignored" in err
+
+
+@pytest.mark.parametrize(
+    ("config_text", "reason"),
+    [
+        (
+            "config:\n  personal-voice:armEndpoint: https://127.0.0.1:8766\n",
+            "local: armEndpoint https://127.0.0.1:8766 is on loopback (scripts/dev-up and CI run it)",
+        ),
+        ("config:\n  personal-voice:armEndpoint: https://management.azure.com\n", None),
+        ("config:\n  personal-voice:armEndpoint: https://127.0.0.1.example.com\n", None),
+    ],
+)
+def test_a_stack_whose_accounts_are_in_a_loopback_arm_is_local(tmp_path: Path, config_text: str, reason: Any) -> None:
+    write(tmp_path, "Pulumi.dev.yaml", config_text)
+
+    assert local_reason(tmp_path, "dev") == reason
