@@ -39,40 +39,86 @@ voice is deleted) is. A voice without a `voiceId` output is counted by its resou
 Protected voices count like the others (the engine refuses their delete anyway). Creates a
 killed run left pending are not resources in state: no run deletes them (`scripts/recover`
 adopts what they made), so they are not counted.
+
+A Speech account the stack holds takes every project, consent and voice in it along when it
+is deleted in Azure (catalog/account_contents.py says which). This run ends it when the catalog
+no longer declares it under its resource name (a new name is a new resource: it adopts the
+account, and the old name's delete then deletes it), or declares it with another value of a
+field that replaces it (the provider's own diff rules). An account the state holds as a
+reference (`existing: true`) never ends: its provider's delete leaves it in Azure. The voices
+such a change ends cannot be had back, so a run that ends an account holding any is refused
+whatever maxVoiceDeleteShare allows; ending an account that holds none is left to the account's
+`protect`.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pulumi
 
+from catalog.account_contents import holds
 from catalog.environment import ALLOW_DELETES_ENVIRONMENT_VARIABLE, MAX_DELETE_SHARE_CONFIG, Environment
+from provider.accounts.inputs import NAMING_FIELDS, folded, normalise
 from provider.personal_voice import PersonalVoice
+from provider.speech_account import SpeechAccount, SpeechAccountProvider
 
 READ_STACK_STATE = "pulumi:pulumi:readStackResourceOutputs"
 # The type the class registers its voices with (pulumi's dynamic Resource builds it from the
 # class's module and name, which stacks hold).
 VOICE_TYPE = f"pulumi-python:{PersonalVoice._resource_type_name}"
+ACCOUNT_TYPE = f"pulumi-python:{SpeechAccount._resource_type_name}"
+ACCOUNTS_FIELD = "speechAccounts"
+NO_ACCOUNTS: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
 
 
 class StateUnreadable(Exception):
     """The engine's answer does not say what the stack holds."""
 
 
-def guard_deletions(catalog_file: str, declared: Iterable[str], environment: Environment) -> None:
-    """Stops the run (pulumi.RunError) when it would delete more of the stack's voices than
-    allowed; returns when it may go on. A run started with PV_ALLOW_VOICE_DELETES=1 reads and
-    counts nothing."""
+@dataclass(frozen=True)
+class Held:
+    """A resource of the stack's state: its resource name and its outputs."""
+
+    name: str
+    outputs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class StackState:
+    voices: tuple[Held, ...]
+    accounts: tuple[Held, ...]
+
+    def voice_ids(self) -> set[str]:
+        """Each voice by its `voiceId` output, else by its resource name."""
+        return {_voice_id(voice) for voice in self.voices}
+
+
+def guard_deletions(
+    catalog_file: str,
+    declared: Iterable[str],
+    environment: Environment,
+    declared_accounts: Mapping[str, Mapping[str, Any]] = NO_ACCOUNTS,
+) -> None:
+    """Stops the run (pulumi.RunError) when it would end a Speech account holding voices, or
+    delete more of the stack's voices than allowed; returns when it may go on. `declared`: the
+    voice ids the catalog declares; `declared_accounts`: its Speech accounts, resource name to
+    inputs as the SpeechAccount takes them. A run started with PV_ALLOW_VOICE_DELETES=1 reads
+    and counts nothing."""
     if environment.deletes_allowed:
         return
     try:
-        held = voices_in_state(read_stack_state())
+        state = stack_state(read_stack_state())
     except StateUnreadable as error:
         raise pulumi.RunError(
             f"{catalog_file}: voices: the stack's state could not be read to count the voices it holds ({error}); "
             f"a run started with {ALLOW_DELETES_ENVIRONMENT_VARIABLE}=1 goes on without it"
         ) from None
-    refusal = deletion_refusal(held, set(declared), environment)
+    refusal = account_refusal(state, declared_accounts)
+    if refusal:
+        raise pulumi.RunError(f"{catalog_file}: {ACCOUNTS_FIELD}: {refusal}")
+    refusal = deletion_refusal(state.voice_ids(), set(declared), environment)
     if refusal:
         raise pulumi.RunError(f"{catalog_file}: voices: {refusal}")
 
@@ -93,18 +139,23 @@ def read_stack_state() -> Any:
     return answer.value
 
 
-def voices_in_state(answer: Any) -> set[str]:
-    """The voice ids of the voices in the engine's answer."""
+def stack_state(answer: Any) -> StackState:
+    """The voices and Speech accounts in the engine's answer."""
     resources = answer.get("outputs") if isinstance(answer, Mapping) else None
     if not isinstance(resources, Mapping):
         raise StateUnreadable(f"{READ_STACK_STATE} gave no resources")
-    held = set()
+    held: dict[str, list[Held]] = {VOICE_TYPE: [], ACCOUNT_TYPE: []}
     for urn, resource in resources.items():
-        if isinstance(resource, Mapping) and resource.get("type") == VOICE_TYPE:
+        if isinstance(resource, Mapping) and resource.get("type") in held:
             outputs = resource.get("outputs")
-            voice_id = outputs.get("voiceId") if isinstance(outputs, Mapping) else None
-            held.add(voice_id if isinstance(voice_id, str) and voice_id else _name_of(str(urn)))
-    return held
+            found = Held(_name_of(str(urn)), outputs if isinstance(outputs, Mapping) else {})
+            held[resource["type"]].append(found)
+    return StackState(voices=tuple(held[VOICE_TYPE]), accounts=tuple(held[ACCOUNT_TYPE]))
+
+
+def _voice_id(voice: Held) -> str:
+    voice_id = voice.outputs.get("voiceId")
+    return voice_id if isinstance(voice_id, str) and voice_id else voice.name
 
 
 def _name_of(urn: str) -> str:
@@ -127,3 +178,59 @@ def deletion_refusal(held: set[str], declared: set[str], environment: Environmen
         "Their speakerProfileIds would end for good. If that is meant, run it once with "
         f"{ALLOW_DELETES_ENVIRONMENT_VARIABLE}=1, or raise config {MAX_DELETE_SHARE_CONFIG}"
     )
+
+
+def account_refusal(state: StackState, declared_accounts: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Why ending the Speech accounts this run ends, with the voices in them, is refused, or
+    None when it ends none holding voices."""
+    ended = []
+    for account in state.accounts:
+        why = why_ended(account, declared_accounts)
+        voices = sorted(_voice_id(voice) for voice in state.voices if holds(account.outputs, voice.outputs))
+        if why is not None and voices:
+            account_name = account.outputs.get("accountName")
+            ended.append(f"{account.name!r} (accountName {account_name!r}, {why}): voices {', '.join(voices)}")
+    if not ended:
+        return None
+    accounts = "a Speech account" if len(ended) == 1 else f"{len(ended)} Speech accounts"
+    in_them = "in it" if len(ended) == 1 else "in them"
+    return (
+        f"this run would end {accounts} and every project, consent and voice {in_them}: "
+        f"{'; '.join(ended)}. Their speakerProfileIds would end for good, whatever {MAX_DELETE_SHARE_CONFIG} allows. "
+        f"If that is meant, run it once with {ALLOW_DELETES_ENVIRONMENT_VARIABLE}=1; even then Pulumi's protect, "
+        "every account's default, stops the delete until the catalog sets protect: false for it"
+    )
+
+
+def why_ended(account: Held, declared_accounts: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """What ends the held account in this run ("dropped", or the fields that replace it with
+    their values), or None when it stays."""
+    if account.outputs.get("existing") is True:
+        return None  # a reference: its delete leaves the account in Azure
+    declared = declared_accounts.get(account.name)
+    if declared is None:
+        return _dropped(account, declared_accounts)
+    news, _problems = normalise(dict(declared))  # the catalog's own check names any problem
+    # As the provider's diff: a reference is replaced only by another account.
+    if news.get("existing") is True:
+        rules = SpeechAccountProvider.reference_diff_rules
+    else:
+        rules = SpeechAccountProvider.diff_rules
+    olds = dict(account.outputs)
+    changed = rules.replacing_changes(olds, news)
+    if not changed:
+        return None
+    return ", ".join(f"{name} {olds.get(name)!r} -> {news.get(name)!r}" for name in changed)
+
+
+def _dropped(account: Held, declared_accounts: Mapping[str, Mapping[str, Any]]) -> str:
+    """ "dropped", and the name it is declared again under, if any: that new resource adopts the
+    account, and the old name's delete then deletes it."""
+    again = [
+        name
+        for name, declared in declared_accounts.items()
+        if all(folded(declared.get(key)) == folded(account.outputs.get(key)) for key in NAMING_FIELDS)
+    ]
+    if not again:
+        return "dropped"
+    return f"dropped, and declared again as {again[0]!r}, which adopts it before the delete of {account.name!r} ends it"

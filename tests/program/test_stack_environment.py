@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pulumi
 import pytest
 
-from catalog.deletion_guard import READ_STACK_STATE, VOICE_TYPE, deletion_refusal, guard_deletions
+from catalog.deletion_guard import ACCOUNT_TYPE, READ_STACK_STATE, VOICE_TYPE, deletion_refusal, guard_deletions
 from catalog.environment import Environment, config_sas, speech_config_problems
 from provider.errors import ConfigError
 from tests.program.recording import RecordingMonitor
@@ -17,11 +17,13 @@ ENDPOINT = "http://127.0.0.1:8765"
 
 
 class Mocks(pulumi.runtime.Mocks):
-    """The stack's state holds the voices `held` (voice id by resource name); `answer`, when
-    set, is what the engine answers instead (an exception is raised)."""
+    """The stack's state holds the voices `held` (voice id by resource name) and the resources
+    `more` (by URN, as the engine answers them); `answer`, when set, is what the engine answers
+    instead (an exception is raised)."""
 
     def __init__(self) -> None:
         self.held: dict[str, str] = {}
+        self.more: dict[str, dict] = {}
         self.answer: object = None
         self.calls: list[tuple[str, dict]] = []
         self.events: list[str] = []
@@ -40,7 +42,7 @@ class Mocks(pulumi.runtime.Mocks):
             f"urn:pulumi:dev::personal-voice::{VOICE_TYPE}::{name}": {"type": VOICE_TYPE, "outputs": {"voiceId": id_}}
             for name, id_ in self.held.items()
         }
-        return {"name": args.args["stackName"], "outputs": voices}
+        return {"name": args.args["stackName"], "outputs": {**voices, **self.more}}
 
 
 @pytest.fixture
@@ -322,3 +324,75 @@ def test_the_read_waits_for_the_stacks_own_registration():
         releasing.cancel()
         monitor.release.set()
     assert mocks.events == ["stack registered", "state read"]
+
+
+# -- the deletion guard and the stack's Speech accounts ------------------------------------
+
+ARM_ID = (
+    "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/voices-rg/providers/"
+    "Microsoft.CognitiveServices/accounts/contoso-voices"
+)
+DECLARED_ACCOUNT = {
+    "subscriptionId": "00000000-1111-2222-3333-444444444444",
+    "resourceGroupName": "voices-rg",
+    "accountName": "contoso-voices",
+    "location": "westeurope",
+}
+
+
+def hold_an_account_with_two_voices(stack_mocks: Mocks) -> None:
+    prefix = "urn:pulumi:dev::personal-voice::"
+    stack_mocks.more = {
+        f"{prefix}{ACCOUNT_TYPE}::main": {
+            "type": ACCOUNT_TYPE,
+            "outputs": {
+                **DECLARED_ACCOUNT,
+                "armId": ARM_ID,
+                "kind": "SpeechServices",
+                "customSubDomainName": "contoso-voices",
+                "existing": False,
+            },
+        },
+        **{
+            f"{prefix}{VOICE_TYPE}::{name}": {
+                "type": VOICE_TYPE,
+                "outputs": {"voiceId": voice_id, "speechAccountId": ARM_ID},
+            }
+            for name, voice_id in (("jessica", "JessicaVoice"), ("mark", "MarkVoice"))
+        },
+    }
+
+
+def test_a_run_ending_an_account_that_holds_voices_is_refused_whatever_the_share(stack):
+    """The catalog still declares both voices, and any share may go: the account's delete
+    would end them anyway."""
+    hold_an_account_with_two_voices(stack[0])
+    moved = {"main": {**DECLARED_ACCOUNT, "location": "eastus"}}
+    with pytest.raises(pulumi.RunError) as caught:
+        guard_deletions(
+            "stacks/dev.yaml",
+            ["JessicaVoice", "MarkVoice"],
+            Environment(endpoint=ENDPOINT, max_delete_share=1.0),
+            moved,
+        )
+    message = str(caught.value)
+    assert message.startswith(
+        "stacks/dev.yaml: speechAccounts: this run would end a Speech account and every project, consent and voice in "
+        "it: 'main' (accountName 'contoso-voices', location 'westeurope' -> 'eastus'): voices JessicaVoice, MarkVoice."
+    )
+    assert "PV_ALLOW_VOICE_DELETES=1" in message and "protect" in message and "\n" not in message
+    assert [r.type for r in stack[1].requests if r.type != "pulumi:pulumi:Stack"] == []  # it declares nothing
+
+
+def test_an_account_declared_as_held_lets_the_voice_rules_decide(stack):
+    hold_an_account_with_two_voices(stack[0])
+    declared = {"main": DECLARED_ACCOUNT}
+    guard_deletions("stacks/dev.yaml", ["JessicaVoice", "MarkVoice"], Environment(endpoint=ENDPOINT), declared)
+    with pytest.raises(pulumi.RunError, match="^stacks/dev.yaml: voices: this run would delete 2 of the stack's 2"):
+        guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT), declared)
+
+
+def test_a_run_allowed_to_delete_may_end_an_account_and_reads_nothing(stack):
+    hold_an_account_with_two_voices(stack[0])
+    guard_deletions("stacks/dev.yaml", [], Environment(endpoint=ENDPOINT, deletes_allowed=True), {})
+    assert stack[0].calls == []
