@@ -6,6 +6,10 @@ The preview lists a resource once per step: a refresh step for every resource th
 A protected resource that would be replaced or deleted makes the preview fail: the engine says
 so in a diagnostic naming its URN, and when the replacement came from a resource it depends on
 (a project replaced takes its consents and voices along) it stops there, without a step.
+
+A Speech account holds the projects, consents and voices whose state names it
+(catalog/account_contents.py): they go with it as with a resource they depend on, and one the
+preview shows no step for is deleted in Azure all the same when the account is.
 """
 
 import re
@@ -15,10 +19,11 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
+from catalog.account_contents import holds
 from provider.redaction import redact
 from review.fields import SECRET, FieldChange, field_changes, secret_fields, shown
 from review.preview import Diagnostic, Preview, State, Step
-from review.resources import Group, Kind, kind_of, name_of_urn, resource_id, type_of_urn
+from review.resources import ACCOUNT, Group, Kind, kind_of, name_of_urn, resource_id, type_of_urn
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -77,6 +82,8 @@ class ResourceChange:
     blocked: Blocked | None
     # Created again: the refresh found it gone from the service.
     recreated: bool
+    # The Speech accounts of the preview that hold it.
+    within: tuple[str, ...] = ()
 
     @property
     def protection(self) -> str | None:
@@ -87,7 +94,9 @@ class ResourceChange:
 
     @property
     def dependencies(self) -> tuple[str, ...]:
-        return self.old.dependencies if self.old else self.new.dependencies if self.new else ()
+        """What it goes along with: what its state depends on, and the accounts that hold it."""
+        state = self.old.dependencies if self.old else self.new.dependencies if self.new else ()
+        return (*state, *self.within)
 
     def output(self, name: str) -> Any:
         return self.old.outputs.get(name) if self.old else None
@@ -139,24 +148,36 @@ def review_of(preview: Preview) -> Review:
         steps_by_urn.setdefault(step.urn, []).append(step)
     blocked = _blocked(preview.errors)
     changes: list[ResourceChange] = []
-    unchanged: Counter[Kind] = Counter()
-    same_engine_resources = 0
+    # Resources of no change of their own, and whether the preview counted them as the same.
+    no_change: dict[str, tuple[Kind, bool]] = {}
+    same_not_unchanged = 0
     for urn, steps in steps_by_urn.items():
         kind = kind_of(_type_of(urn, steps))
         if kind is None:
-            same_engine_resources += any(step.op == "same" for step in steps)
+            same_not_unchanged += any(step.op == "same" for step in steps)
             continue
         change = _change(urn, kind, steps, blocked.get(urn))
         if change is not None:
             changes.append(change)
-        elif any(step.op == "same" for step in steps):
-            unchanged[kind] += 1
+        else:
+            no_change[urn] = (kind, any(step.op == "same" for step in steps))
     for urn, why in blocked.items():
         kind = kind_of(type_of_urn(urn))
         if urn not in steps_by_urn and kind is not None and (change := _change(urn, kind, [], why)):
             changes.append(change)
+    held = _held(steps_by_urn)
+    changes = [replace(change, within=_accounts_holding(change.old, held)) for change in changes]
+    unchanged: Counter[Kind] = Counter()
+    for urn, (kind, same) in no_change.items():
+        ended_with = _ended_with(_accounts_holding(held.get(urn), held), changes)
+        if ended_with:
+            changes.append(_deleted_with(urn, kind, held[urn], ended_with, changes))
+            # The preview counted it as the same; it is not.
+            same_not_unchanged += same
+        elif same:
+            unchanged[kind] += 1
     changes = [_with_cascade(change, changes) for change in changes]
-    counted_same = preview.change_summary.get("same", 0) - same_engine_resources
+    counted_same = preview.change_summary.get("same", 0) - same_not_unchanged
     return Review(
         changes=tuple(changes),
         unchanged=unchanged,
@@ -164,6 +185,56 @@ def review_of(preview: Preview) -> Review:
         failures=_failures(preview.errors, blocked),
         failed=bool(preview.errors),
         stack_outputs=_stack_outputs(preview.steps),
+    )
+
+
+def _held(steps_by_urn: Mapping[str, list[Step]]) -> dict[str, State]:
+    """Each resource the stack holds, by the first state the preview shows of it."""
+    held = {}
+    for urn, steps in steps_by_urn.items():
+        old = next((step.old for step in steps if step.old is not None), None)
+        if old is not None:
+            held[urn] = old
+    return held
+
+
+def _accounts_holding(state: State | None, held: Mapping[str, State]) -> tuple[str, ...]:
+    if state is None:
+        return ()
+    return tuple(
+        urn
+        for urn, account in held.items()
+        if kind_of(account.type) is ACCOUNT and holds(account.outputs, state.outputs)
+    )
+
+
+def _ended_with(accounts: Iterable[str], changes: Iterable[ResourceChange]) -> list[str]:
+    """The accounts among `accounts` this change deletes in Azure."""
+    return [
+        change.urn
+        for change in changes
+        if change.urn in accounts and change.op in (Op.REPLACE, Op.DELETE) and change.blocked is None
+    ]
+
+
+def _deleted_with(
+    urn: str, kind: Kind, state: State, accounts: list[str], changes: list[ResourceChange]
+) -> ResourceChange:
+    """A resource of no step of its own that the delete of the accounts holding it ends."""
+    named = " and ".join(label_of(account, changes) for account in accounts)
+    return ResourceChange(
+        urn=urn,
+        kind=kind,
+        id=resource_id(kind, state.inputs, name_of_urn(urn)),
+        op=Op.DELETE,
+        step_op=Op.DELETE.value,
+        old=state,
+        new=None,
+        fields=(),
+        notes=(f"no step of its own: deleted in Azure with {named}",),
+        blocked=None,
+        recreated=False,
+        within=tuple(accounts),
     )
 
 
@@ -258,7 +329,7 @@ def label_of(urn: str, changes: Iterable[ResourceChange]) -> str:
 
 
 def _outermost_first(change: ResourceChange) -> int:
-    return {Group.PROJECTS: 0, Group.CONSENTS: 1}.get(change.kind.group, 2)
+    return {Group.ACCOUNTS: 0, Group.PROJECTS: 1, Group.CONSENTS: 2}.get(change.kind.group, 3)
 
 
 def _blocked(errors: Iterable[Diagnostic]) -> dict[str, Blocked]:

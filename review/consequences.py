@@ -5,7 +5,9 @@ The rules are the providers' (README, "The PersonalVoice resource", "Project and
 resources", "The storage resources"): the service cannot edit a voice, consent or project, so a
 replacement is a new one (a new speakerProfileId), and an in-place update of them changes only
 how they are reached (a SAS token, the API version), nothing in the service; a project
-replaced or deleted takes its consents and voices along, a consent its voices.
+replaced or deleted takes its consents and voices along, a consent its voices. A Speech account
+replaced or deleted is deleted in Azure with every project, consent and voice in it; one updated
+in place (PATCH: tags, network access, local auth, SKU) keeps them all.
 """
 
 from collections.abc import Callable, Mapping
@@ -14,7 +16,17 @@ from typing import Any
 from review.changes import Op, ResourceChange, Review
 from review.fields import UNKNOWN
 from review.markup import code
-from review.resources import BLOB_CONTAINER, CONSENT, CONTAINER_SAS, PROJECT, PROMPT_AUDIO, VOICE, Group
+from review.resources import (
+    ACCOUNT,
+    BLOB_CONTAINER,
+    CONSENT,
+    CONTAINER_SAS,
+    PROJECT,
+    PROMPT_AUDIO,
+    VOICE,
+    Group,
+    name_of_urn,
+)
 
 NO_SERVICE_CHANGE = "no change in the service"
 # Statuses in which a voice or consent no longer works (provider/speech/base.py).
@@ -37,6 +49,8 @@ def _blocked(change: ResourceChange, review: Review) -> str:
     if change.kind is VOICE:
         profile = review.speaker_profile_id(change)
         said += f"; speakerProfileId {code(profile)} stays" if profile else "; the voice stays"
+    if change.kind is ACCOUNT:
+        said += "; every project, consent and voice in it stays"
     return said
 
 
@@ -81,6 +95,33 @@ def _project(change: ResourceChange, review: Review) -> str:
 def _listed(review: Review, change: ResourceChange, group: Group) -> str:
     ids = sorted(along.id for along in review.taken_along(change.urn) if along.kind.group is group)
     return ", ".join(code(found) for found in ids) if ids else "none of the stack's"
+
+
+def _account(change: ResourceChange, review: Review) -> str:
+    region = change.output("region") or (change.new.inputs.get("location") if change.new else None)
+    named = code(name_of_urn(change.urn)) + (f", region {code(str(region))}" if region else "")
+    if change.op is Op.CREATE:
+        return f"a new Speech account in Azure ({named})"
+    if change.op is Op.UPDATE:
+        return f"updated in place in Azure ({named}): no project, consent or voice in it ends"
+    along = (
+        f"projects {_listed(review, change, PROJECT.group)}; consents {_listed(review, change, CONSENT.group)}; "
+        f"voices {_ending(review, change)}"
+    )
+    gone = f"deleted in Azure ({named}) with every project, consent and voice in it: {along}"
+    return f"a new account is made; the old one is {gone}" if change.op is Op.REPLACE else gone
+
+
+def _ending(review: Review, change: ResourceChange) -> str:
+    """The voices taken along, each with the speakerProfileId that ends."""
+    voices = sorted(
+        (along.id, review.speaker_profile_id(along)) for along in review.taken_along(change.urn) if along.kind is VOICE
+    )
+    named = [
+        f"{code(voice_id)} (speakerProfileId {code(profile)})" if profile else code(voice_id)
+        for voice_id, profile in voices
+    ]
+    return ", ".join(named) if named else "none of the stack's"
 
 
 def _blob_container(change: ResourceChange, review: Review) -> str:
@@ -144,6 +185,7 @@ _BY_KIND: dict[str, Callable[[ResourceChange, Review], str]] = {
     VOICE.name: _voice,
     CONSENT.name: _consent,
     PROJECT.name: _project,
+    ACCOUNT.name: _account,
     BLOB_CONTAINER.name: _blob_container,
     PROMPT_AUDIO.name: _prompt_audio,
     CONTAINER_SAS.name: _container_sas,

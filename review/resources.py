@@ -3,7 +3,8 @@ else, from its Pulumi type; and the id a reviewer knows it by.
 
 The providers declare their Pulumi types (`provider/*.py`: `Resource(..., module=, name=)`),
 and stacks hold them, so they are as fixed as the providers' import paths:
-`pulumi-python:dynamic/customvoice:PersonalVoice`, `...:Consent`, `...:Project`, and
+`pulumi-python:dynamic/customvoice:PersonalVoice`, `...:Consent`, `...:Project`,
+`pulumi-python:dynamic/cognitiveservices:SpeechAccount`, and
 `pulumi-python:dynamic/storage:BlobContainer`, `...:PromptAudio`, `...:ContainerSas`.
 """
 
@@ -24,6 +25,7 @@ class Group(Enum):
     VOICES = "Voices"
     CONSENTS = "Consents"
     PROJECTS = "Projects"
+    ACCOUNTS = "Speech accounts"
     STORAGE = "Storage"
     OTHER = "Other resources"
 
@@ -44,6 +46,7 @@ class Kind:
 VOICE = Kind("PersonalVoice", "voice", "voices", Group.VOICES, ("voiceId",))
 CONSENT = Kind("Consent", "consent", "consents", Group.CONSENTS, ("consentId",))
 PROJECT = Kind("Project", "project", "projects", Group.PROJECTS, ("projectId",))
+ACCOUNT = Kind("SpeechAccount", "Speech account", "Speech accounts", Group.ACCOUNTS, ("accountName",))
 BLOB_CONTAINER = Kind("BlobContainer", "blob container", "blob containers", Group.STORAGE, ("containerName",))
 PROMPT_AUDIO = Kind("PromptAudio", "prompt audio", "prompt audios", Group.STORAGE, ("containerName", "prefix"))
 CONTAINER_SAS = Kind("ContainerSas", "container SAS", "container SASes", Group.STORAGE, ("containerName",))
@@ -51,6 +54,7 @@ OTHER = Kind("", "other resource", "other resources", Group.OTHER)
 
 _DYNAMIC_KINDS = {
     "dynamic/customvoice": (VOICE, CONSENT, PROJECT),
+    "dynamic/cognitiveservices": (ACCOUNT,),
     "dynamic/storage": (BLOB_CONTAINER, PROMPT_AUDIO, CONTAINER_SAS),
 }
 

@@ -9,7 +9,7 @@ from review.resources import VOICE, Group, Kind
 # Room for one catalog problem with its absolute path; the whole message follows in the review.
 LONGEST_FAILURE = 300
 _VERBS = {Op.REPLACE: "replaced", Op.DELETE: "deleted", Op.CREATE: "created", Op.UPDATE: "updated in place"}
-_OTHER_GROUPS = (Group.CONSENTS, Group.PROJECTS, Group.STORAGE, Group.OTHER)
+_OTHER_GROUPS = (Group.CONSENTS, Group.PROJECTS, Group.ACCOUNTS, Group.STORAGE, Group.OTHER)
 # Kinds whose in-place updates change only how the service is reached, never the service.
 _SERVICE_GROUPS = (Group.VOICES, Group.CONSENTS, Group.PROJECTS)
 
