@@ -166,10 +166,13 @@ def review_of(preview: Preview) -> Review:
         if urn not in steps_by_urn and kind is not None and (change := _change(urn, kind, [], why)):
             changes.append(change)
     held = _held(steps_by_urn)
-    changes = [replace(change, within=_accounts_holding(change.old, held)) for change in changes]
+    accounts = {urn: state for urn, state in held.items() if kind_of(state.type) is ACCOUNT}
+    changes = [replace(change, within=_accounts_holding(change.old, accounts)) for change in changes]
+    # What this change deletes (of which the accounts, in Azure, with everything they hold).
+    ended = {change.urn for change in changes if change.op in (Op.REPLACE, Op.DELETE) and change.blocked is None}
     unchanged: Counter[Kind] = Counter()
     for urn, (kind, same) in no_change.items():
-        ended_with = _ended_with(_accounts_holding(held.get(urn), held), changes)
+        ended_with = [account for account in _accounts_holding(held.get(urn), accounts) if account in ended]
         if ended_with:
             changes.append(_deleted_with(urn, kind, held[urn], ended_with, changes))
             # The preview counted it as the same; it is not.
@@ -198,23 +201,10 @@ def _held(steps_by_urn: Mapping[str, list[Step]]) -> dict[str, State]:
     return held
 
 
-def _accounts_holding(state: State | None, held: Mapping[str, State]) -> tuple[str, ...]:
+def _accounts_holding(state: State | None, accounts: Mapping[str, State]) -> tuple[str, ...]:
     if state is None:
         return ()
-    return tuple(
-        urn
-        for urn, account in held.items()
-        if kind_of(account.type) is ACCOUNT and holds(account.outputs, state.outputs)
-    )
-
-
-def _ended_with(accounts: Iterable[str], changes: Iterable[ResourceChange]) -> list[str]:
-    """The accounts among `accounts` this change deletes in Azure."""
-    return [
-        change.urn
-        for change in changes
-        if change.urn in accounts and change.op in (Op.REPLACE, Op.DELETE) and change.blocked is None
-    ]
+    return tuple(urn for urn, account in accounts.items() if holds(account.outputs, state.outputs))
 
 
 def _deleted_with(

@@ -197,6 +197,17 @@ def test_resources_of_no_step_of_their_own_are_deleted_with_their_account():
     assert reviewed(with_account("no-change", "delete"), "--fail-on", "delete")[0] == 4
 
 
+def test_resources_of_no_step_of_their_own_are_deleted_with_their_account_replaced_too():
+    text = reviewed(with_account("no-change", "replace", location="eastus"))[1]
+    assert first_line(text) == (
+        "3 voices deleted: their speakerProfileIds end; 1 consent deleted, 1 project deleted, 1 Speech account replaced"
+    )
+    assert (
+        rows(text)["Projects"][PROJECT].what
+        == "no step of its own: deleted in Azure with Speech account contoso-voices"
+    )
+
+
 def test_what_is_replaced_with_its_account_alone_says_so_outermost_first():
     document = members_replaced(with_account("no-change", "replace", location="eastus"), own_change=False)
     found = rows(reviewed(document)[1])
