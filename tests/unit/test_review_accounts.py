@@ -21,7 +21,7 @@ from provider.accounts.inputs import normalise
 from provider.speech_account import outputs_of
 from review.fields import UNKNOWN
 from tests.review_tables import first_line, rows
-from tests.unit.test_review import PROJECT, STACK_URN, preview, profile, reviewed
+from tests.unit.test_review import PROJECT, STACK_URN, preview, profile, reviewed, without_profiles
 
 ACCOUNT_TYPE = "pulumi-python:dynamic/cognitiveservices:SpeechAccount"
 ACCOUNT_URN = f"urn:pulumi:e2e::personal-voice::{ACCOUNT_TYPE}::main"
@@ -192,6 +192,10 @@ def test_resources_of_no_step_of_their_own_are_deleted_with_their_account():
         )
         assert row.consequence.startswith(f"ends speakerProfileId `{profile('no-change', voice)}`")
     assert rows(text)["Speech accounts"]["contoso-voices"].consequence.endswith(ends_each_voice("no-change"))
+    assert rows(text)["Projects"][PROJECT].consequence == (
+        "deleted in the service with everything in it: consents `jessica-consent`; "
+        "voices `JessicaVoice`, `LisaVoice`, `MarkVoice`"
+    )
     # They are no longer counted as unchanged; the storage is.
     assert "Unchanged (not listed): 1 blob container, 1 prompt audio." in text
     assert reviewed(with_account("no-change", "delete"), "--fail-on", "delete")[0] == 4
@@ -208,8 +212,12 @@ def test_resources_of_no_step_of_their_own_are_deleted_with_their_account_replac
     )
 
 
-def test_what_is_replaced_with_its_account_alone_says_so_outermost_first():
+@pytest.mark.parametrize("account_steps_last", [False, True])
+def test_what_is_replaced_with_its_account_alone_says_so_outermost_first(account_steps_last):
     document = members_replaced(with_account("no-change", "replace", location="eastus"), own_change=False)
+    if account_steps_last:
+        account_steps = [step for step in document["steps"] if step["urn"] == ACCOUNT_URN]
+        document["steps"] = [step for step in document["steps"] if step["urn"] != ACCOUNT_URN] + account_steps
     found = rows(reviewed(document)[1])
     assert found["Projects"][PROJECT].what == "no change of its own: replaced with Speech account contoso-voices"
     assert found["Voices"]["MarkVoice"].what == (
@@ -313,3 +321,53 @@ def test_no_secret_of_the_account_shows():
     _, text, err = reviewed(document)
     assert "TopSecretSignature" not in text + err
     assert "[secret]" not in rows(text)["Speech accounts"]["contoso-voices"].what
+
+
+def test_a_voice_of_no_step_of_its_own_is_known_by_its_state():
+    """Its speakerProfileId from its own state when the stack's outputs have none, and its
+    resource name when its inputs do not show its id."""
+    document = with_account("no-change", "delete")
+    for step in document["steps"]:
+        if step["urn"] == STACK_URN:
+            for state in (step.get("oldState"), step.get("newState")):
+                if state:
+                    state.get("outputs", {}).pop("voices", None)
+        if step["urn"].endswith("::mark"):
+            for state in (step.get("oldState"), step.get("newState")):
+                if state:
+                    state["inputs"]["voiceId"] = "[secret]"
+    voices = rows(reviewed(document)[1])["Voices"]
+    assert set(voices) == {"JessicaVoice", "LisaVoice", "mark"}
+    assert voices["JessicaVoice"].consequence.startswith(
+        f"ends speakerProfileId `{profile('no-change', 'JessicaVoice')}`"
+    )
+
+
+def test_voices_whose_speaker_profile_id_is_not_shown_are_listed_by_id():
+    document = without_profiles(with_account("project-deleted", "delete"))
+    account = rows(reviewed(document)[1])["Speech accounts"]["contoso-voices"]
+    assert account.consequence.endswith("voices `JessicaVoice`, `LisaVoice`, `MarkVoice`")
+
+
+def test_an_account_whose_state_shows_no_region_is_named_without_one():
+    document = with_account("project-deleted", "delete")
+    for step in document["steps"]:
+        if step["urn"] == ACCOUNT_URN:
+            step["oldState"]["outputs"].pop("region", None)  # one state, in both steps
+    account = rows(reviewed(document)[1])["Speech accounts"]["contoso-voices"]
+    assert account.consequence.startswith("deleted in Azure (`main`) with every project, consent and voice in it: ")
+
+
+def test_one_azure_account_held_under_two_names_is_named_twice():
+    """Two resources adopted the same account (the second create found it as declared): a
+    resource in it goes with both."""
+    document = with_account("no-change", "delete")
+    twin_urn = ACCOUNT_URN.replace("::main", "::twin")
+    twin = account_state(twin_urn)
+    document["steps"] += [
+        {"op": "refresh", "urn": twin_urn, "oldState": twin, "newState": twin},
+        {"op": "delete", "urn": twin_urn, "oldState": twin},
+    ]
+    assert rows(reviewed(document)[1])["Projects"][PROJECT].what == (
+        "no step of its own: deleted in Azure with Speech account contoso-voices and Speech account contoso-voices"
+    )
