@@ -22,6 +22,11 @@ except (CatalogError, ConfigError) as error:
     # Mistakes of the catalog or config: their message alone, no traceback.
     raise pulumi.RunError(str(error)) from None
 # Before any resource is declared: a refused run registers nothing and writes no outputs.
-guard_deletions(str(catalog_file), (voice.id for voice in catalog.voices), environment)
+guard_deletions(
+    str(catalog_file),
+    (voice.id for voice in catalog.voices),
+    environment,
+    {account.name: account.inputs for account in catalog.accounts},
+)
 resources = declare(catalog, environment, project_root)
 export(resources)

@@ -24,20 +24,26 @@ class AccountServers:
         self._host = host
         self._lock = threading.Lock()
         self._servers: dict[AccountKey, EmulatorServer] = {}  # by folded account key
-        self._backends: list[CustomVoiceBackend] = []  # every one opened, closed ones too
+        self._backends: dict[str, CustomVoiceBackend] = {}  # by endpoint: every one opened, closed ones too
 
     def open(self, account: Account, takes_key: Callable[[str], bool]) -> str:
         backend = self._template.for_account(takes_key)
         server = EmulatorServer(backend, host=self._host).start()
+        endpoint = f"{server.url}/"
         with self._lock:
             self._servers[account.key.folded()] = server
-            self._backends.append(backend)
-        return f"{server.url}/"
+            self._backends[endpoint] = backend
+        return endpoint
 
     def backends(self) -> list[CustomVoiceBackend]:
         """Test hook: the backend of every account endpoint ever opened (their request logs)."""
         with self._lock:
-            return list(self._backends)
+            return list(self._backends.values())
+
+    def backend_at(self, endpoint: str) -> CustomVoiceBackend:
+        """Test hook: the backend serving an account's `endpoint` (as ARM gives it)."""
+        with self._lock:
+            return self._backends[endpoint]
 
     def close(self, account: Account) -> None:
         with self._lock:

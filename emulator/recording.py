@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 WRITE_METHODS = frozenset({"PUT", "POST", "PATCH", "DELETE"})
+# ARM actions that are POSTs but change nothing (Accounts_ListKeys, CheckDomainAvailability).
+READING_ACTIONS = ("/listKeys", "/checkDomainAvailability")
 SECRET_QUERY_PARAMETERS = frozenset(
     {"subscription-key", "ocp-apim-subscription-key", "access_token", "token", "key", "code", "sig"}
 )
@@ -32,7 +34,7 @@ class RecordedRequest:
 
     @property
     def is_write(self) -> bool:
-        return self.method in WRITE_METHODS
+        return self.method in WRITE_METHODS and not self.path.endswith(READING_ACTIONS)
 
     def to_json(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "query": dict(self.query), "isWrite": self.is_write}

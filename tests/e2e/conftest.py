@@ -26,6 +26,7 @@ import yaml
 from emulator import CustomVoiceBackend, EmulatorServer
 from emulator.account_servers import AccountServers, arm_server
 from emulator.arm import AccountsService
+from emulator.arm.models import AccountKey
 from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from emulator.prompt_audio_inspector import PromptAudioInspector
 from emulator.tls import LoopbackCertificate
@@ -148,8 +149,25 @@ class Project:
     def voices_in_service(self) -> dict[str, dict[str, Any]]:
         return {v["id"]: v for v in self.backend.list_personal_voices()}
 
+    def account_backend(self, subscription_id: str, resource_group: str, name: str) -> CustomVoiceBackend:
+        """The Custom Voice backend of one account of the ARM front."""
+        endpoints = self.accounts.endpoints
+        assert isinstance(endpoints, AccountServers)
+        account = self.accounts.get(AccountKey(subscription_id, resource_group, name))
+        return endpoints.backend_at(account["properties"]["endpoint"])
+
+    def clear_requests(self) -> None:
+        for backend in (self.backend, *self.account_backends()):
+            backend.clear_requests()
+
     def writes_seen(self) -> list[tuple[str, str]]:
-        return [(r.method, r.path) for r in self.backend.requests if r.is_write]
+        """Every write request the emulator's Custom Voice endpoints (its own and its accounts') saw."""
+        return [
+            (r.method, r.path)
+            for backend in (self.backend, *self.account_backends())
+            for r in backend.requests
+            if r.is_write
+        ]
 
 
 @dataclass(frozen=True)

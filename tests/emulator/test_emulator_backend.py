@@ -8,6 +8,7 @@ import pytest
 
 from emulator import CustomVoiceBackend
 from emulator.errors import ErrorResponse
+from emulator.recording import RecordedRequest
 from tests.emulator.conftest import PROVISIONING_SECONDS, FakeClock, consent_body, voice_body
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -290,3 +291,10 @@ def test_concurrent_creates_of_one_id_make_exactly_one_voice(backend):
     for thread in threads:
         thread.join(timeout=5)
     assert sorted(outcomes) == ["Conflict"] * 7 + ["created"]
+
+
+def test_arm_actions_that_only_read_are_no_writes_in_the_log():
+    account = "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/a"
+    assert not RecordedRequest.redacted("POST", f"{account}/listKeys", {}).is_write
+    assert not RecordedRequest.redacted("POST", "/subscriptions/s/providers/x/checkDomainAvailability", {}).is_write
+    assert RecordedRequest.redacted("POST", f"{account}/regenerateKey", {}).is_write
