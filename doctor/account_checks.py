@@ -314,7 +314,9 @@ class _AccountChecks:
                 f"{'; '.join(found)}: the first `pulumi up` refuses to adopt an account that differs",
                 "declare it as it is (or with existing: true, to only refer to it), or choose another accountName",
             )
-        return CheckResult.ok(check, "it exists and is as declared: the first `pulumi up` adopts it")
+        return CheckResult.ok(
+            check, "it exists and is as declared (a stack that does not hold it yet adopts it at its first `pulumi up`)"
+        )
 
     def _local_auth(self, outputs: dict[str, Any]) -> CheckResult:
         check = self.check(LOCAL_AUTH)

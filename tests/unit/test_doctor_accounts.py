@@ -114,7 +114,10 @@ def test_a_live_account_as_declared_passes_every_check_and_no_key_is_shown(arm):
     assert found["ARM access"].found == (
         f"read {arm_id} (Succeeded), endpoint https://{NAME}.cognitiveservices.azure.com/"
     )
-    assert found["as declared"].found == "it exists and is as declared: the first `pulumi up` adopts it"
+    assert (
+        found["as declared"].found
+        == "it exists and is as declared (a stack that does not hold it yet adopts it at its first `pulumi up`)"
+    )
     assert (
         found["local auth"].found == "local auth is on and listKeys works (no key shown; the run reads the key there)"
     )
