@@ -20,6 +20,8 @@ VOICE = "pulumi-python:dynamic/customvoice:PersonalVoice"
 CONSENT = "pulumi-python:dynamic/customvoice:Consent"
 PROJECT = "pulumi-python:dynamic/customvoice:Project"
 PROMPT_AUDIO = "pulumi-python:dynamic/storage:PromptAudio"
+ACCOUNT = "pulumi-python:dynamic/cognitiveservices:SpeechAccount"
+ACCOUNT_ENDPOINT = "http://127.0.0.1:40000/"
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -33,6 +35,8 @@ class Mocks(pulumi.runtime.Mocks):
         outputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
         if args.typ.endswith(":BlobContainer"):
             outputs["containerUrl"] = f"{outputs['accountUrl']}/{outputs['containerName']}"
+        elif args.typ == ACCOUNT:
+            outputs.update(armId=arm_id(outputs["accountName"]), endpoint=ACCOUNT_ENDPOINT, region=outputs["location"])
         elif args.typ == VOICE:
             outputs.update(speakerProfileId=str(uuid.uuid4()), status="Succeeded")
         elif args.typ == CONSENT:
@@ -48,15 +52,22 @@ class Mocks(pulumi.runtime.Mocks):
         return {"name": args.args["stackName"], "outputs": held}
 
 
+def arm_id(account_name: str) -> str:
+    return (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/personal-voice-dev/providers/"
+        f"Microsoft.CognitiveServices/accounts/{account_name}"
+    )
+
+
 @pytest.fixture
 def monitor(monkeypatch):
-    # The keys as a pipeline gives them (tests/program/test_missing_keys.py: without them).
-    monkeypatch.setenv("AZURE_SPEECH_KEY", "c3BlZWNoLWtleQ==")
+    # The storage key as a pipeline gives it (tests/program/test_missing_keys.py: without it);
+    # the Speech key is the dev account's, read by the provider host from ARM.
     monkeypatch.setenv("AZURE_STORAGE_KEY", "c3RvcmFnZS1rZXk=")
     mocks = Mocks()
     recording = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="personal-voice", stack="dev", preview=False, monitor=recording)
-    pulumi.runtime.set_all_config({"personal-voice:speechEndpoint": "http://127.0.0.1:8765"})
+    pulumi.runtime.set_all_config({})
     yield recording
     pulumi.runtime.set_all_config({}, [])
 
@@ -92,6 +103,14 @@ def test_the_dev_catalog_becomes_projects_consents_prompt_audio_and_voices(monit
         assert len(voices["jessica"]["promptAudioSha256"]) == 64
         consent = inputs_of(monitor.of_type(CONSENT)["jessica-consent"])
         assert consent["audioFile"] == "stacks/dev-audio/jessica-consent.wav"
+        assert set(monitor.of_type(ACCOUNT)) == {"contoso-speech"}
+        account_id = arm_id("contoso-personal-voice-dev")
+        for kind in (PROJECT, CONSENT, VOICE):
+            for request in monitor.of_type(kind).values():
+                assert (inputs_of(request)["endpoint"], inputs_of(request)["speechAccountId"]) == (
+                    ACCOUNT_ENDPOINT,
+                    account_id,
+                )
 
     return after_registration(namespace, check)
 
@@ -152,7 +171,7 @@ def test_outputs_per_voice_id(monitor):
     voice = namespace["resources"].voices["JessicaPersonalVoice"]
 
     def check(values):
-        assert values == ["Succeeded", "contoso-personal-voices", "http://127.0.0.1:8765"]
+        assert values == ["Succeeded", "contoso-personal-voices", ACCOUNT_ENDPOINT]
 
     return pulumi.Output.all(voice.status, voice.projectId, voice.endpoint).apply(check)
 
@@ -177,9 +196,7 @@ def test_the_stack_outputs_keep_their_contract(monitor):
 
 @pulumi.runtime.test
 def test_voices_are_protected_when_the_stack_says_so_and_nothing_else_is(monitor):
-    pulumi.runtime.set_all_config(
-        {"personal-voice:speechEndpoint": "http://127.0.0.1:8765", "personal-voice:protectVoices": "true"}
-    )
+    pulumi.runtime.set_all_config({"personal-voice:protectVoices": "true"})
     namespace = run_program()
 
     def check():
@@ -200,10 +217,11 @@ def test_voices_are_not_protected_by_default(monitor):
     return after_registration(namespace, check)
 
 
-def test_without_an_endpoint_the_program_says_which_key_is_missing(monitor):
-    pulumi.runtime.set_all_config({})
-    with pytest.raises(pulumi.ConfigMissingError, match="speechEndpoint"):
+def test_a_config_endpoint_beside_the_catalogs_account_stops_the_program_naming_it(monitor):
+    pulumi.runtime.set_all_config({"personal-voice:speechEndpoint": "http://127.0.0.1:8765"})
+    with pytest.raises(pulumi.RunError, match=r"^config speechEndpoint: is not used when the catalog declares"):
         run_program()
+    assert monitor.requests == []
 
 
 def test_a_catalog_with_storage_and_no_storage_key_stops_the_program_naming_it(monitor, monkeypatch):
