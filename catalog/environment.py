@@ -3,7 +3,7 @@ value checked before any resource is declared, each problem naming its config ke
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -43,9 +43,6 @@ class Environment:
     # Config speechEndpoint: the Speech resource of a catalog without speechAccounts (None with them).
     endpoint: str | None
     api_version: str = DEFAULT_API_VERSION
-    # Config sasToken and its container: catalog URLs outside it are refused (the provider
-    # host joins the token; the program never does).
-    sas: ConfigSas = field(default_factory=ConfigSas)
     # The share of the stack's voices one run may delete (all of them never, unless allowed).
     max_delete_share: float = 0.5
     deletes_allowed: bool = False
@@ -89,7 +86,6 @@ class Environment:
         return cls(
             endpoint=endpoint,
             api_version=api_version,
-            sas=settings.sas,
             max_delete_share=share,
             deletes_allowed=environ.get(ALLOW_DELETES_ENVIRONMENT_VARIABLE, "") not in ("", "0"),
             base_model=base_model,

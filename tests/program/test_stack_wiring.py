@@ -15,7 +15,6 @@ from catalog.environment import Environment
 from catalog.specs import Catalog, ConsentSpec, ProjectSpec, StorageSpec, VoiceSpec
 from catalog.stack import StackResources, declare, export, stack_outputs
 from provider.prompt_files import content_sha256
-from provider.storage.config_sas import ConfigSas
 from tests.audio import write_wav
 from tests.program.recording import RecordingMonitor
 
@@ -210,9 +209,8 @@ def voice_fields(inputs: dict) -> dict:
 
 @pulumi.runtime.test
 def test_a_voice_on_audio_in_a_container_gets_its_plain_url_and_its_own_settings(monitor, tmp_path):
-    """Config sasToken is no input: the provider host joins it at create."""
-    sas = ConfigSas("sv=1&sig=abc", "https://a.blob.core.windows.net/voices")
-    environment = Environment(endpoint=ENDPOINT, sas=sas, protect_voices=True, base_model="MadeUp")
+    """Config sasToken is no input (declare never sees it): the provider host joins it at create."""
+    environment = Environment(endpoint=ENDPOINT, protect_voices=True, base_model="MadeUp")
     resources = declare(Catalog(PROJECTS, CONSENTS, (IN_CONTAINER,)), environment, project_root(tmp_path))
     assert list(resources.voices) == ["Jessica"] and resources.locales == {"Jessica": "en-GB"}
 
@@ -296,7 +294,7 @@ def test_a_voice_of_local_files_without_storage_sends_them_with_its_create(monit
 def test_a_voice_of_local_files_with_storage_uploads_them_to_its_folder(monitor, tmp_path):
     root = project_root(tmp_path)
     storage = StorageSpec("https://acct.blob.core.windows.net", "prompts")
-    environment = Environment(endpoint=ENDPOINT, sas=ConfigSas("sv=1&sig=abc", "https://acct.blob.core.windows.net/c"))
+    environment = Environment(endpoint=ENDPOINT)
     catalog = Catalog(PROJECTS, CONSENTS, (UPLOADED, SENT_WITH_CREATE), storage)
     resources = declare(catalog, environment, root)
 
