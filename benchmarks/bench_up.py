@@ -187,29 +187,38 @@ def stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterato
         (directory / "stacks").mkdir(parents=True)
         (home / "state").mkdir()
         shutil.copy(project / "__main__.py", directory)
-        project_file = yaml.safe_load((project / "Pulumi.yaml").read_text())
-        project_file["runtime"]["options"]["virtualenv"] = str(project / ".venv")
-        for plugin in project_file.get("plugins", {}).get("providers", []):
-            plugin["path"] = str(project / plugin["path"])
-        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_file))
+        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_settings(project)))
         (directory / "stacks" / "bench.yaml").write_text(yaml.safe_dump(catalog(voices), sort_keys=False))
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
-            "PATH": f"{pulumi_bin}{os.pathsep}{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
-            "PULUMI_HOME": str(home / "pulumi-home"),
-            "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PV_ALLOW_VOICE_DELETES": "1",
-        }
-        run = Run(directory, env)
+        run = Run(directory, cli_environment(pulumi_bin, project, home))
         run.pulumi("stack", "init")
         run.pulumi("config", "set", "speechEndpoint", endpoint)
         run.pulumi("config", "set", "--secret", "speechKey", KEY)
         run.pulumi("config", "set", "--secret", "sasToken", "sv=2024-11-04&sp=rl&sr=c&sig=YmVuY2g%3D")
         run.pulumi("config", "set", "sasContainer", CONTAINER)
         yield run
+
+
+def project_settings(project: Path) -> dict[str, Any]:
+    """`project`'s Pulumi.yaml, for a copy elsewhere: its virtualenv and provider launcher by absolute path."""
+    settings: dict[str, Any] = yaml.safe_load((project / "Pulumi.yaml").read_text())
+    settings["runtime"]["options"]["virtualenv"] = str(project / ".venv")
+    for plugin in settings.get("plugins", {}).get("providers", []):
+        plugin["path"] = str(project / plugin["path"])
+    return settings
+
+
+def cli_environment(pulumi_bin: str, project: Path, home: Path) -> dict[str, str]:
+    """The pinned CLI and `project`'s virtualenv first on PATH, a file backend under `home`."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k != "PYTHONPATH"},
+        "PATH": f"{pulumi_bin}{os.pathsep}{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PULUMI_HOME": str(home / "pulumi-home"),
+        "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PV_ALLOW_VOICE_DELETES": "1",
+    }
 
 
 def catalog(voices: int) -> dict[str, Any]:

@@ -16,6 +16,7 @@ The launcher that scripts/install-pulumi-cli installs beside the CLI
 (`pulumi-resource-pulumi-python`) runs this module when the project's virtualenv has it.
 """
 
+import atexit
 import os
 import runpy
 import sys
@@ -31,6 +32,8 @@ import grpc
 from provider.errors import ProviderError
 
 WORKERS_ENVIRONMENT_VARIABLE = "PV_PROVIDER_WORKERS"
+# A folder: the host profiles itself into it (benchmarks/bench_preview.py --profile). Unset, nothing is profiled.
+PROFILE_ENVIRONMENT_VARIABLE = "PV_PROVIDER_PROFILE"
 DEFAULT_WORKERS = 128
 ENGINE_CHECK_INTERVAL_SECONDS = 2.0
 _ENGINE_CHECK_TIMEOUT_SECONDS = 5.0
@@ -74,20 +77,52 @@ def workers(environ: Mapping[str, str] = os.environ) -> int:
     return int(text)
 
 
-def with_workers(server: Callable[..., Any], count: int) -> Callable[..., Any]:
+def with_workers(
+    server: Callable[..., Any], count: int, initializer: Callable[[], None] | None = None
+) -> Callable[..., Any]:
     """`grpc.server`, serving on `count` workers whatever pool it is handed."""
 
     def server_with_workers(thread_pool: futures.ThreadPoolExecutor, *args: Any, **kwargs: Any) -> Any:
         thread_pool.shutdown(wait=False)
-        pool = futures.ThreadPoolExecutor(max_workers=count, thread_name_prefix="provider-call")
+        pool = futures.ThreadPoolExecutor(
+            max_workers=count, thread_name_prefix="provider-call", initializer=initializer
+        )
         return server(pool, *args, **kwargs)
 
     return server_with_workers
 
 
+def profiled_threads(directory: str) -> Callable[[], None]:
+    """Profiles this thread, and each thread that calls the returned function, with cProfile (one
+    profiler per thread, as cProfile counts one thread's calls), and writes them together to
+    DIRECTORY/host-PID.prof when the host exits (the engine ends it with SIGINT)."""
+    # Only when profiling: a normal run does not pay for these imports.
+    import cProfile
+    import pstats
+
+    profilers: list[cProfile.Profile] = []
+
+    def profile_this_thread() -> None:
+        profiler = cProfile.Profile()
+        profilers.append(profiler)
+        profiler.enable()
+
+    def write() -> None:
+        for profiler in profilers:
+            profiler.create_stats()
+        stats = pstats.Stats(*profilers)
+        stats.dump_stats(os.path.join(directory, f"host-{os.getpid()}.prof"))
+
+    atexit.register(write)
+    profile_this_thread()
+    return profile_this_thread
+
+
 def main() -> None:
     traceback.format_exc = message_or_traceback(traceback.format_exc)
-    grpc.server = with_workers(grpc.server, workers())
+    profile_directory = os.environ.get(PROFILE_ENVIRONMENT_VARIABLE)
+    profile_worker = profiled_threads(profile_directory) if profile_directory else None
+    grpc.server = with_workers(grpc.server, workers(), profile_worker)
     engine = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     if engine:
         watch_engine(engine)

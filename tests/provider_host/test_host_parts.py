@@ -3,7 +3,9 @@ pool, errors shown as their message, the watch on the engine, and how `main` put
 together before handing over to `pulumi.dynamic`."""
 
 import os
+import pstats
 import runpy
+import subprocess
 import sys
 import threading
 import traceback
@@ -187,3 +189,45 @@ def test_main_without_an_engine_address_watches_nothing(
     host.main()
     assert main_parts["watch"] == []
     assert len(main_parts["run_module"]) == 1
+
+
+PROFILED_HOST = """
+import sys, threading
+from concurrent import futures
+from provider import host
+
+def served_on_a_worker():
+    return threading.current_thread().name
+
+profile_worker = host.profiled_threads(sys.argv[1])
+server = host.with_workers(lambda pool: pool, 2, profile_worker)(futures.ThreadPoolExecutor(max_workers=4))
+print(server.submit(served_on_a_worker).result())
+"""
+
+
+def test_a_profiled_host_writes_every_threads_calls_at_exit(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", PROFILED_HOST, str(tmp_path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.startswith("provider-call")
+    [written] = tmp_path.glob("host-*.prof")
+    functions = {name for _, _, name in pstats.Stats(str(written)).stats}  # type: ignore[attr-defined]
+    # The worker thread's call, and the main thread's.
+    assert {"served_on_a_worker", "server_with_workers"} <= functions
+
+
+def test_main_profiles_only_when_asked(main_parts: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch):
+    folders: list[str] = []
+
+    def profiled_threads(folder: str) -> Any:
+        folders.append(folder)
+        return lambda: None
+
+    monkeypatch.setattr(host, "profiled_threads", profiled_threads)
+    monkeypatch.setattr(sys, "argv", ["host"])
+    monkeypatch.delenv("PV_PROVIDER_PROFILE", raising=False)
+    host.main()
+    assert folders == []
+    monkeypatch.setenv("PV_PROVIDER_PROFILE", "/tmp/profiles")
+    host.main()
+    assert folders == ["/tmp/profiles"]

@@ -1,0 +1,38 @@
+"""The preview benchmark's smoke run: one small round of each command on the voices stack and
+the trivial floor, then the profile, all through the real CLI (benchmarks/bench_preview.py)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_one_round_prints_each_command_against_the_floor_and_profiles_both_processes():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_preview.py"), "--voices", "1", "--rounds", "1", "--profile"],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    for command in ("preview", "no-op up", "preview-review"):
+        row = next(line for line in out.splitlines() if line.startswith(f"| {command} |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        # floor, voices, their ratio, and the requests the emulator saw (the voices stack reads them).
+        assert cells[1].endswith(" s") and cells[2].endswith(" s") and cells[3].endswith("x")
+        assert int(cells[4]) > 0
+    # The provider host profiled itself under the CLI (PV_PROVIDER_PROFILE through the launcher):
+    # its import times and its calls, the voices stack's host reading this project's providers.
+    voices_profile = out.partition("## voices: one profiled preview")[2]
+    assert "### provider host import times" in voices_profile
+    assert "provider.speech.base" in voices_profile.partition("### cProfile")[0]
+    assert "### cProfile of the host" in voices_profile and "get_provider" in voices_profile
+    assert "### cProfile of the program" in voices_profile and "program.py" in voices_profile
+    assert "catalog.deletion_guard" in voices_profile or "catalog.stack" in voices_profile
