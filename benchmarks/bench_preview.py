@@ -33,6 +33,7 @@ import argparse
 import os
 import pstats
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -185,6 +186,9 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=64, help="the no-op up's --parallel")
     parser.add_argument("--profile", action="store_true", help="then profile one preview of each contender")
     args = parser.parse_args()
+    # Started in the background by a shell, this process ignores SIGINT, and so would every command
+    # it runs: the CLI ends each plugin with SIGINT, and waits 5 s for one that ignores it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     pulumi_bin = subprocess.run(
         [str(ROOT / "scripts" / "install-pulumi-cli")], capture_output=True, text=True, check=True, timeout=3600
     ).stdout.splitlines()[-1]
