@@ -16,11 +16,10 @@ module; moving it breaks refresh and destroy of existing stacks.
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from azure.core.exceptions import ResourceNotFoundError
-from azure.storage.blob import ContainerClient, ContentSettings
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from provider.diffing import DiffRules
@@ -32,6 +31,9 @@ from provider.storage.base import StorageResourceProvider
 from provider.storage.client import storage_errors
 from provider.storage.inputs import check_account_url, check_container_name, normalise_account_url
 from provider.validation import Problem
+
+if TYPE_CHECKING:
+    from azure.storage.blob import ContainerClient
 
 # The blob metadata key holding a file's SHA-256, so refresh can tell what is there.
 SHA256_METADATA = "sha256"
@@ -115,7 +117,9 @@ def _blobs(props: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f"{props['prefix']}{file['name']}": file for file in props.get("files") or []}
 
 
-def _upload(container: ContainerClient, blob_name: str, file: dict[str, Any]) -> None:
+def _upload(container: "ContainerClient", blob_name: str, file: dict[str, Any]) -> None:
+    from azure.storage.blob import ContentSettings  # as in provider/storage/client.py
+
     data = read_verified(file)
     content_type = mimetypes.guess_type(blob_name)[0] or "application/octet-stream"
     with storage_errors(f"Uploading {file['path']!r} to {_where(container, blob_name)}"):
@@ -129,7 +133,7 @@ def _upload(container: ContainerClient, blob_name: str, file: dict[str, Any]) ->
         )
 
 
-def _refuse_foreign_blob(container: ContainerClient, blob_name: str) -> None:
+def _refuse_foreign_blob(container: "ContainerClient", blob_name: str) -> None:
     """A blob at that name that the stack did not upload (no hash in its metadata) is someone
     else's recording: never overwrite it."""
     try:
@@ -143,7 +147,7 @@ def _refuse_foreign_blob(container: ContainerClient, blob_name: str) -> None:
         )
 
 
-def _delete(container: ContainerClient, blob_name: str) -> None:
+def _delete(container: "ContainerClient", blob_name: str) -> None:
     with storage_errors(f"Deleting {_where(container, blob_name)}"):
         try:
             container.delete_blob(blob_name)
@@ -151,7 +155,7 @@ def _delete(container: ContainerClient, blob_name: str) -> None:
             pass  # already gone (or its container is) counts as deleted
 
 
-def _where(container: ContainerClient, blob_name: str) -> str:
+def _where(container: "ContainerClient", blob_name: str) -> str:
     return f"{container.url}/{blob_name}"
 
 

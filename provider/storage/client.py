@@ -3,15 +3,17 @@ error type whose text has been through `redact`."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
 from azure.core.exceptions import AzureError, HttpResponseError
-from azure.storage.blob import BlobServiceClient, ContainerClient, ExponentialRetry
 
 from provider.errors import ServiceError
 from provider.validation import is_loopback
+
+if TYPE_CHECKING:
+    from azure.storage.blob import BlobServiceClient, ContainerClient
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 60
@@ -33,20 +35,32 @@ def account_name(account_url: str) -> str:
 Credential = TokenCredential | AzureNamedKeyCredential
 
 
-def container_client(account_url: str, container_name: str, credential: Credential) -> ContainerClient:
-    return ContainerClient(account_url, container_name, credential=credential, **_CLIENT_OPTIONS)
+# azure.storage.blob is imported where a client is made, not with this module: the program, and a
+# provider host serving only Speech resources, import this module and never make a client, and
+# that import was the largest of their start (benchmarks/bench_preview.py --profile).
 
 
-def service_client(account_url: str, credential: Credential) -> BlobServiceClient:
-    return BlobServiceClient(account_url, credential=credential, **_CLIENT_OPTIONS)
+def container_client(account_url: str, container_name: str, credential: Credential) -> "ContainerClient":
+    from azure.storage.blob import ContainerClient
+
+    return ContainerClient(account_url, container_name, credential=credential, **_client_options())
 
 
-_CLIENT_OPTIONS: dict[str, Any] = {
-    # Waits of about 3, 5 and 9 s (each within 1 s): for throttling and transient errors, not outages.
-    "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1),
-    "connection_timeout": CONNECT_TIMEOUT_SECONDS,
-    "read_timeout": READ_TIMEOUT_SECONDS,
-}
+def service_client(account_url: str, credential: Credential) -> "BlobServiceClient":
+    from azure.storage.blob import BlobServiceClient
+
+    return BlobServiceClient(account_url, credential=credential, **_client_options())
+
+
+def _client_options() -> dict[str, Any]:
+    from azure.storage.blob import ExponentialRetry
+
+    return {
+        # Waits of about 3, 5 and 9 s (each within 1 s): for throttling and transient errors, not outages.
+        "retry_policy": ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1),
+        "connection_timeout": CONNECT_TIMEOUT_SECONDS,
+        "read_timeout": READ_TIMEOUT_SECONDS,
+    }
 
 
 @contextmanager

@@ -1,0 +1,48 @@
+"""What a run imports that it does not use: the Azure Storage SDK is imported only where a storage
+client is made or a token signed, not by the program or a provider host of Speech resources alone
+(it was the largest import of their start; benchmarks/bench_preview.py --profile)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from azure.storage.blob import ContainerSasPermissions
+
+from provider.storage.sas import PERMISSIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_after(statement: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"{statement}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=ROOT,
+    )
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # The program's modules (__main__.py), with no storage in the catalog.
+        "import catalog.deletion_guard, catalog.environment, catalog.loader, catalog.stack, provider.errors",
+        # What a provider host of a voices stack unpickles.
+        "import provider.personal_voice, provider.consent, provider.project",
+    ],
+)
+def test_a_run_of_speech_resources_does_not_import_the_storage_sdk(statement: str):
+    assert "azure.storage.blob" not in imported_after(statement)
+
+
+def test_a_storage_client_still_imports_it_when_made():
+    made = "from provider.storage.client import container_client; container_client('http://127.0.0.1:1/a', 'c', None)"
+    assert "azure.storage.blob" in imported_after(made)
+
+
+def test_the_sas_permissions_written_out_are_the_sdks():
+    assert PERMISSIONS == str(ContainerSasPermissions(read=True, list=True))
