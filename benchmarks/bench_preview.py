@@ -324,6 +324,8 @@ def print_top_imports(text: str) -> None:
 def print_stats(path: Path) -> None:
     stats = pstats.Stats(str(path))
     stats.sort_stats("cumulative").print_stats(TOP)
+    print(f"this project's own code (catalog/, provider/), top {TOP} by cumulative time:")
+    stats.print_stats(r"/(catalog|provider)/", TOP)
 
 
 if __name__ == "__main__":
