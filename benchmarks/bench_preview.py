@@ -14,7 +14,8 @@ dynamic resources, from one run with alternating rounds.
   Each contender runs its checkout's code (PYTHONPATH), not the one the virtualenv's editable
   install points to, so the benchmark may run from a worktree of its own while the code changes.
 
-Each round runs every command once per contender, the contenders' order alternating between
+The commands: `pulumi preview`; a no-op `pulumi up`; `pulumi preview --json --show-sames`, the
+preview scripts/preview-review runs; and scripts/preview-review. Each round runs every command once per contender, the contenders' order alternating between
 rounds; the medians are printed, with their ratio to the floor and the requests the emulator
 received during each command (the last round's). The guard runs as in any stack
 (PV_ALLOW_VOICE_DELETES unset). Preview and preview-review run at the engine's default
@@ -53,7 +54,8 @@ PROFILE_ENVIRONMENT_VARIABLE = "PV_PROVIDER_PROFILE"
 FLOOR = "trivial floor"
 VOICES = "voices"
 BEFORE = "voices, --before"
-PHASES = ("preview", "no-op up", "preview-review")
+# "preview --json": the preview scripts/preview-review runs (--json --show-sames), which it adds to.
+PHASES = ("preview", "no-op up", "preview --json", "preview-review")
 TOP = 25
 
 FLOOR_PROVIDER = '''"""Pulumi's floor: a dynamic provider that does nothing (pickled by reference, as this project's)."""
@@ -128,6 +130,8 @@ class Contender:
             self.run.pulumi("preview")
         elif phase == "no-op up":
             self.run.pulumi("up", "--yes", "--skip-preview", "--expect-no-changes", f"--parallel={parallel}")
+        elif phase == "preview --json":
+            self.run.pulumi("preview", "--json", "--show-sames")
         else:
             preview_review(self.run, self.review_script)
         self.seconds.setdefault(phase, []).append(time.perf_counter() - started)
@@ -244,8 +248,8 @@ def print_table(args: argparse.Namespace, contenders: list[Contender]) -> None:
             + f" | {requests} |"
         )
     for contender in contenders[1:]:
-        extra = contender.median("preview-review") - contender.median("preview")
-        print(f"{contender.name}: preview-review takes {extra:+.2f} s over the preview it runs")
+        extra = contender.median("preview-review") - contender.median("preview --json")
+        print(f"{contender.name}: preview-review takes {extra:+.2f} s over the preview it runs (preview --json)")
     print(
         "every round (s): "
         + "; ".join(
