@@ -44,8 +44,9 @@ SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])$")
 
 def folded(value: Any) -> Any:
     """How ARM compares names and regions: letter case and spaces aside ('West Europe' is
-    'westeurope')."""
-    return value.replace(" ", "").lower() if isinstance(value, str) and not is_unknown(value) else value
+    'westeurope'). A value unknown at preview stays as it is: its wire form, `rpc.UNKNOWN`, is
+    already lower case without spaces."""
+    return value.replace(" ", "").lower() if isinstance(value, str) else value
 
 
 def normalise(news: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
