@@ -12,10 +12,12 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime import rpc
 
 from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR
+from provider.accounts.client import ArmError
 from provider.consent import ConsentProvider
 from provider.errors import ConfigError, Refused
 from provider.personal_voice import PersonalVoiceProvider
 from provider.project import ProjectProvider
+from provider.redaction import REDACTED, redact
 from provider.speech.base import CustomVoiceResourceProvider
 from provider.speech.client import PROJECT
 from provider.speech.errors import CustomVoiceApiError
@@ -170,9 +172,10 @@ def test_a_key_goes_only_to_the_accounts_own_endpoint(arm, endpoint):
         provider.create(project(endpoint=endpoint))
 
     message = str(refused.value)
-    assert message.startswith(
+    assert message == (
         f"speechAccountId: the endpoint of speech account {NAME!r} (resource group {GROUP!r}) is '{ENDPOINT}/', "
-        f"not this resource's endpoint {endpoint!r}"
+        f"not this resource's endpoint {endpoint!r} (same scheme, host and port); its key goes only to the host it "
+        "was issued for: give the resource the account's endpoint, or the account that serves this endpoint"
     )
     assert "\n" not in message and not holds_a_key(arm, message)
     assert speech_calls(arm) == []
@@ -400,3 +403,96 @@ def test_the_program_asks_for_no_speech_key_when_every_resource_is_in_an_account
     assert [str(p) for p in settings.key_problems()] == [str(p) for p in settings.key_problems(uses_accounts=False)]
     assert [p.field for p in settings.key_problems()] == ["speechKey"]
     assert settings.key_problems(uses_accounts=True) == []
+
+
+# -- what the host keeps of each account -------------------------------------------------------
+
+
+def test_two_accounts_in_one_host_each_reach_their_own_endpoint_with_their_own_key(arm):
+    account(arm)
+    other = KEY._replace(name="other-voices")
+    arm.accounts.put(other, body(subdomain="other-voices"))
+    arm.backend.clear_requests()
+    provider = configured(ProjectProvider())
+    other_id = ACCOUNT_ID.replace(f"/accounts/{NAME}", "/accounts/other-voices")
+
+    provider.create(project(projectId="first"))
+    provider.create(
+        project(
+            projectId="second", endpoint="https://other-voices.cognitiveservices.azure.com", speechAccountId=other_id
+        )
+    )
+
+    assert arm_calls(arm) == [("GET", NAME), ("POST", "listKeys"), ("GET", "other-voices"), ("POST", "listKeys")]
+    assert speech_calls(arm) == [("PUT", "/customvoice/projects/first"), ("PUT", "/customvoice/projects/second")]
+
+
+def test_the_keys_arm_gives_are_hidden_in_any_text_the_host_shows(arm):
+    account(arm)
+    provider = configured(ProjectProvider())
+
+    provider.create(project())
+
+    keys = arm.accounts.list_keys(KEY)
+    assert redact(f"key1 {keys['key1']} key2 {keys['key2']}") == f"key1 {REDACTED} key2 {REDACTED}"
+
+
+def test_an_account_that_does_not_exist_is_arms_one_line_error_and_no_request_is_sent(arm):
+    arm.backend.add_project("proj")
+    provider = configured(ProjectProvider(), httpRetries="0")
+
+    with pytest.raises(ArmError) as failed:
+        provider.create(project())
+
+    message = str(failed.value)
+    assert message.startswith(f"Reading speech account {NAME!r} (resource group {GROUP!r}) failed: ")
+    assert message.endswith("(HTTP 404, code ResourceNotFound)") and "\n" not in message
+    assert speech_calls(arm) == []
+
+
+def test_an_account_arm_answers_without_properties_has_no_endpoint_to_send_a_key_to(arm):
+    account(arm)
+    bare = {key: value for key, value in arm.accounts.get(KEY).items() if key != "properties"}
+    arm.backend.inject_faults("GET", rf"/subscriptions/.*/accounts/{NAME}", [(200, {}, bare)])
+    provider = configured(ProjectProvider())
+
+    with pytest.raises(Refused, match=f"is None, not this resource's endpoint '{ENDPOINT}'"):
+        provider.create(project())
+
+    assert arm_calls(arm) == [("GET", NAME)] and speech_calls(arm) == []
+
+
+def test_list_keys_without_key1_is_an_error_and_no_request_is_sent(arm):
+    account(arm)
+    key2 = arm.accounts.list_keys(KEY)["key2"]
+    arm.backend.inject_faults("POST", r"/subscriptions/.*/listKeys", [(200, {}, {"key2": key2})])
+    provider = configured(ProjectProvider())
+
+    with pytest.raises(ArmError) as failed:
+        provider.create(project())
+
+    assert str(failed.value) == f"Listing the keys of speech account {NAME!r} (resource group {GROUP!r}) gave no key1"
+    assert speech_calls(arm) == []
+    assert redact(key2) == REDACTED
+
+
+def test_a_401_to_an_entra_id_token_reads_no_key_and_is_not_repeated(entra_arm):
+    account(entra_arm, disableLocalAuth=True)
+    entra_arm.backend.inject_faults("PUT", r"/customvoice/projects/voices", [UNAUTHORIZED] * 5)
+    provider = configured(ProjectProvider())
+
+    with pytest.raises(CustomVoiceApiError) as failed:
+        provider.create(project())
+
+    assert failed.value.status == 401
+    assert speech_calls(entra_arm) == [("PUT", "/customvoice/projects/voices")]
+    assert arm_calls(entra_arm) == [("GET", NAME)]
+
+
+def test_an_account_id_unknown_at_preview_is_not_judged(arm):
+    provider = configured(ProjectProvider())
+
+    result = provider.check({}, project(speechAccountId=rpc.UNKNOWN))
+
+    assert result.failures == []
+    assert arm.backend.requests == []

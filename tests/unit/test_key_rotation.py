@@ -13,6 +13,7 @@ from provider.accounts.rotation import ACCOUNT_TYPE, account_id_in_state, regene
 from provider.accounts.settings import AccountSettings
 from provider.errors import ConfigError
 from provider.project import ProjectProvider
+from provider.redaction import REDACTED, redact
 from tests.unit.test_account_keys import ACCOUNT_ID, account, arm_calls, checked, configured, project
 from tests.unit.test_speech_account import GROUP, KEY, NAME, Arm, start_arm
 
@@ -119,3 +120,25 @@ def test_a_name_the_stack_has_no_account_of_is_refused_naming_those_it_has(deplo
     with pytest.raises(ConfigError) as refused:
         account_id_in_state(deployment, "eastus")
     assert str(refused.value).startswith("account: the stack has no Speech account named 'eastus' (it has: ")
+
+
+def test_the_keys_arm_answers_a_rotation_with_are_hidden_in_any_text_the_host_shows(arm):
+    account(arm)
+
+    regenerate(AccountSettings(), ACCOUNT_ID, "key2")
+
+    keys = arm.accounts.list_keys(KEY)
+    assert redact(f"{keys['key1']} {keys['key2']}") == f"{REDACTED} {REDACTED}"
+
+
+@pytest.mark.parametrize(
+    "deployment, named",
+    [
+        (state(), "none"),
+        (state(speech_account("westeurope", ACCOUNT_ID), speech_account("asia", ACCOUNT_ID)), "asia, westeurope"),
+    ],
+)
+def test_the_refusal_names_every_account_the_stack_has(deployment, named):
+    with pytest.raises(ConfigError) as refused:
+        account_id_in_state(deployment, "eastus")
+    assert str(refused.value) == f"account: the stack has no Speech account named 'eastus' (it has: {named})"

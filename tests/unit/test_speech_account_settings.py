@@ -56,18 +56,25 @@ def test_without_config_azure_itself_with_the_systems_trust():
     assert (AccountSettings().timeout_seconds, AccountSettings().retries) == (1800.0, 4)
 
 
+def test_an_arm_endpoint_keeps_its_own_spelling_without_the_trailing_slash():
+    assert load(armEndpoint="https://ARM.SANDBOX/").arm_endpoint == "https://ARM.SANDBOX"
+
+
 @pytest.mark.parametrize(
     ("config", "reason"),
     [
         ({"armEndpoint": "http://127.0.0.1:8766"}, "config armEndpoint: 'http://127.0.0.1:8766' must be an https://"),
         ({"armEndpoint": "https://management.azure.com/x"}, "config armEndpoint"),
         ({"armEndpoint": "https://management.azure.com?a=b"}, "config armEndpoint"),
+        ({"armEndpoint": "https://management.azure.com/X"}, "config armEndpoint"),
         ({"armEndpoint": "https:///"}, "config armEndpoint"),
         ({"armCaBundle": "/nonexistent/arm-ca.pem"}, "config armCaBundle: '/nonexistent/arm-ca.pem' is not a file"),
         ({"accountTimeoutSeconds": "0"}, "config accountTimeoutSeconds"),
         ({"pollIntervalSeconds": "0"}, "config pollIntervalSeconds"),
         ({"httpRetries": "21"}, "config httpRetries"),
+        ({"httpRetries": "-1"}, "config httpRetries"),
         ({"retryBackoffSeconds": "-1"}, "config retryBackoffSeconds"),
+        ({"retryBackoffSeconds": "61"}, "config retryBackoffSeconds"),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_key(config, reason):
