@@ -3,6 +3,7 @@ azure-identity's DefaultAzureCredential through the emulated managed identity: c
 reference, soft delete and restore, PATCH against replace, purge only when asked, and inputs
 refused before any request."""
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -132,7 +133,7 @@ def test_a_live_account_that_differs_is_refused_naming_each_field_and_left_as_it
         create(provider, tags={"team": "voices"})
 
     message = str(refused.value)
-    assert "already exists and differs from the declaration" in message
+    assert message.startswith(f"Speech account {NAME!r} (resource group {GROUP!r}) already exists and differs")
     assert (
         "differs from the declaration: disableLocalAuth: declared False, the account has True; "
         "tags: declared {'team': 'voices'}, the account has {}. Declare it as it is"
@@ -162,17 +163,21 @@ def test_a_reference_reads_the_account_and_its_delete_leaves_it(arm, provider, c
 def test_a_reference_that_differs_or_is_missing_is_refused_and_nothing_is_written(arm, provider):
     with pytest.raises(Refused) as missing:
         create(provider, existing=True, accountName="Contoso-Voices")
-    assert str(missing.value).startswith(
+    assert str(missing.value) == (
         f"Speech account 'Contoso-Voices' (resource group {GROUP!r}) does not exist, "
-        "and existing: true only refers to an account"
+        "and existing: true only refers to an account; create it, fix its name, or drop existing: true to let the "
+        "stack create it"
     )
     arm.accounts.put(KEY, body(location="westeurope"))
 
     with pytest.raises(Refused) as refused:
         create(provider, existing=True, location="eastus")
 
-    assert "location: declared 'eastus', the account has 'westeurope'" in str(refused.value)
-    assert "never changes a referenced account" in str(refused.value)
+    assert str(refused.value) == (
+        f"Speech account {NAME!r} (resource group {GROUP!r}) (existing: true) is not as declared: location: declared "
+        "'eastus', the account has 'westeurope'. The stack never changes a referenced account: declare it as it is, "
+        "or change it in Azure"
+    )
     assert {method for method, _ in arm.arm_requests()} == {"GET"}
 
 
@@ -249,17 +254,34 @@ def test_restore_brings_the_soft_deleted_account_back_with_its_keys(arm, provide
 
 
 def test_restore_of_an_account_deleted_elsewhere_is_refused_naming_what_differs(arm, provider):
-    arm.accounts.put(KEY, body(location="westeurope"))
+    arm.accounts.put(KEY, {**body(location="westeurope"), "kind": "AIServices", "tags": {"old": "yes"}})
     arm.accounts.delete(KEY)
 
     with pytest.raises(Refused) as refused:
         create(provider, restore=True)
 
-    assert "restore: true cannot bring it back: location: declared 'eastus', the account has 'westeurope'" in str(
-        refused.value
+    assert str(refused.value) == (
+        f"The soft-deleted speech account {NAME!r} (resource group {GROUP!r}) differs from the declaration, so "
+        "restore: true cannot bring it back: location: declared 'eastus', the account has 'westeurope'; kind: "
+        "declared 'speechservices', the account has 'aiservices'. Declare it as it was, or purge it "
+        f"(`az cognitiveservices account purge --location westeurope --resource-group {GROUP} --name {NAME}`) "
+        "to create a new one"
     )
-    assert "--location westeurope" in str(refused.value)
     assert arm.accounts.list_deleted(SUBSCRIPTION)[0]["name"] == NAME
+
+
+def test_a_restore_that_arm_refuses_is_named_a_restore(arm, provider):
+    first = create(provider)
+    provider.delete(first["armId"], first)
+    arm.backend.inject_faults("PUT", ACCOUNT_PATH, [REFUSED])
+
+    with pytest.raises(ArmError) as failed:
+        configured(httpRetries="0").create(checked(provider, declared(restore=True)))
+
+    assert str(failed.value) == (
+        f"Restoring speech account {NAME!r} (resource group {GROUP!r}) failed: The scope is locked. "
+        "(HTTP 409, code ScopeLocked)"
+    )
 
 
 def test_restore_with_nothing_deleted_creates_the_account(arm, provider):
@@ -439,8 +461,13 @@ def test_a_reference_taken_over_after_it_vanished_is_refused(arm, provider):
     reference = create(provider, existing=True, location=None)
     arm.accounts.delete(KEY)
 
-    with pytest.raises(Refused, match="no longer exists; run `pulumi refresh`, then `pulumi up` to create it"):
+    with pytest.raises(Refused) as refused:
         provider.update(reference["armId"], reference, checked(provider, declared()))
+
+    assert str(refused.value) == (
+        f"Speech account {NAME!r} (resource group {GROUP!r}) no longer exists; run `pulumi refresh`, then "
+        "`pulumi up` to create it"
+    )
 
 
 def test_a_sku_changed_in_azure_is_put_back_with_patch(arm, provider):
@@ -593,3 +620,147 @@ def test_a_missing_name_is_required(arm, provider):
 
 def test_the_default_subdomain_is_the_name_as_dns_reads_it(arm, provider):
     assert checked(provider, declared(accountName="Contoso-Voices"))["customSubDomainName"] == "contoso-voices"
+
+
+# -- what ARM may answer, and every message's whole text ---------------------------------------
+
+ACCOUNT_PATH = rf"/subscriptions/.*/accounts/{NAME}"
+DELETED_LIST_PATH = r"/subscriptions/[^/]+/providers/Microsoft.CognitiveServices/deletedAccounts"
+REFUSED: tuple[int, dict[str, str], dict[str, Any]] = (
+    409,
+    {},
+    {"error": {"code": "ScopeLocked", "message": "The scope is locked."}},
+)
+
+
+def test_a_gone_account_reads_as_no_resource_with_no_outputs(arm, provider):
+    outputs = create(provider)
+    arm.accounts.delete(KEY)
+
+    read = provider.read(outputs["armId"], outputs)
+
+    assert (read.id, read.outs) == ("", {})
+
+
+def test_an_update_or_a_delete_that_arm_refuses_names_the_account_in_one_line(arm, provider):
+    olds = create(provider, purgeOnDelete=True)
+    news = checked(provider, declared(purgeOnDelete=True, tags={"env": "prod"}), olds)
+    failing = configured(httpRetries="0")
+    arm.backend.inject_faults("PATCH", ACCOUNT_PATH, [REFUSED])
+    arm.backend.inject_faults("DELETE", ACCOUNT_PATH, [REFUSED])
+    arm.backend.inject_faults("DELETE", rf"/subscriptions/.*/deletedAccounts/{NAME}", [REFUSED])
+    shown = (
+        f"speech account {NAME!r} (resource group {GROUP!r}) failed: The scope is locked. (HTTP 409, code ScopeLocked)"
+    )
+
+    with pytest.raises(ArmError) as updating:
+        failing.update(olds["armId"], olds, news)
+    with pytest.raises(ArmError) as deleting:
+        failing.delete(olds["armId"], olds)
+    with pytest.raises(ArmError) as purging:
+        failing.delete(olds["armId"], olds)
+
+    assert str(updating.value) == f"Updating {shown}"
+    assert str(deleting.value) == f"Deleting {shown}"
+    assert str(purging.value) == f"Purging the deleted {shown}"
+
+
+def test_a_restore_whose_listing_arm_refuses_names_the_listing(arm, provider):
+    arm.backend.inject_faults("GET", DELETED_LIST_PATH, [REFUSED])
+
+    with pytest.raises(ArmError) as failed:
+        configured(httpRetries="0").create(checked(provider, declared(restore=True)))
+
+    assert str(failed.value) == (
+        f"Listing the subscription's soft-deleted accounts for speech account {NAME!r} (resource group {GROUP!r}) "
+        "failed: The scope is locked. (HTTP 409, code ScopeLocked)"
+    )
+
+
+def test_the_soft_delete_refusal_stands_when_the_deleted_accounts_cannot_be_listed(arm, provider):
+    first = create(provider)
+    provider.delete(first["armId"], first)
+    arm.backend.inject_faults("GET", DELETED_LIST_PATH, [REFUSED])
+
+    with pytest.raises(Refused) as refused:
+        configured(httpRetries="0").create(checked(provider, declared()))
+
+    assert str(refused.value) == (
+        f"Speech account {NAME!r} (resource group {GROUP!r}) was deleted and Azure keeps it (soft delete), so no "
+        "new account can take its name: set restore: true to get it back as it was (its keys, subdomain and "
+        "voices), or purge it for good (`az cognitiveservices account purge --location eastus --resource-group "
+        f"{GROUP} --name {NAME}`), or choose another accountName"
+    )
+
+
+def test_the_purge_command_of_the_soft_delete_refusal_names_the_region_the_account_was_in(arm, provider):
+    first = create(provider)
+    provider.delete(first["armId"], first)
+
+    with pytest.raises(Refused) as refused:
+        create(provider, location="westeurope", customSubDomainName="voices-eu")
+
+    assert f"(`az cognitiveservices account purge --location eastus --resource-group {GROUP} --name {NAME}`)" in str(
+        refused.value
+    )
+    assert str(refused.value).startswith(f"Speech account {NAME!r} (resource group {GROUP!r}) was deleted")
+
+
+def test_a_deleted_account_listed_without_an_id_is_not_this_one(arm, provider):
+    arm.backend.inject_faults("GET", DELETED_LIST_PATH, [(200, {}, {"value": [{"name": NAME, "location": "eastus"}]})])
+
+    outputs = create(provider, restore=True)
+
+    assert outputs["provisioningState"] == "Succeeded"
+
+
+def test_an_account_arm_answers_without_sku_or_network_access(arm, provider):
+    arm.accounts.put(KEY, body())
+    answer = arm.accounts.get(KEY)
+    answer["properties"] = {k: v for k, v in answer["properties"].items() if k != "publicNetworkAccess"}
+    without_sku = {k: v for k, v in answer.items() if k != "sku"}
+    arm.backend.inject_faults("GET", ACCOUNT_PATH, [(200, {}, answer), (200, {}, without_sku)])
+
+    adopted = create(provider)
+    with pytest.raises(Refused) as refused:
+        create(provider)
+
+    assert adopted["publicNetworkAccess"] == "Enabled"  # ARM's default, as it leaves it out
+    assert "differs from the declaration: sku: declared 's0', the account has None." in str(refused.value)
+
+
+OPERATIONS = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.CognitiveServices/locations/eastus/operationStatuses"
+
+
+def running(arm: Arm, method: str, path: str, operation: str) -> None:
+    """ARM answers `method` on `path` with an operation that is still running at its first poll
+    (and asks for the next in 2 s), and has failed at the next."""
+    status = f"{OPERATIONS}/{operation}"
+    headers = {"Azure-AsyncOperation": f"https://management.azure.com{status}", "Retry-After": "1"}
+    arm.backend.inject_faults(method, path, [(202, headers, None)])
+    arm.backend.inject_faults(
+        "GET", status, [(200, {"Retry-After": "2"}, {"status": "InProgress"}), (200, {}, {"status": "Failed"})]
+    )
+
+
+def test_an_update_delete_or_purge_that_outlasts_the_timeout_names_its_action(arm):
+    provider = configured(accountTimeoutSeconds="0.2")
+    olds = create(provider, purgeOnDelete=True)
+    news = checked(provider, declared(purgeOnDelete=True, tags={"env": "prod"}), olds)
+    running(arm, "PATCH", ACCOUNT_PATH, "update")
+    running(arm, "DELETE", ACCOUNT_PATH, "delete")
+    running(arm, "DELETE", rf"/subscriptions/.*/deletedAccounts/{NAME}", "purge")
+    late = re.escape(f"speech account {NAME!r} (resource group {GROUP!r}) did not finish within 0.2 s")
+
+    with pytest.raises(ArmError, match=f"^Updating {late}"):
+        provider.update(olds["armId"], olds, news)
+    with pytest.raises(ArmError, match=f"^Deleting {late}"):
+        provider.delete(olds["armId"], olds)
+    provider.delete(olds["armId"], {**olds, "purgeOnDelete": False})  # the account itself goes
+    with pytest.raises(ArmError, match=f"^Purging the deleted {late}"):
+        provider.delete(olds["armId"], olds)
+
+    deadline = time.monotonic() + 20
+    while any(t.name.startswith("LROPoller") and t.is_alive() for t in threading.enumerate()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
