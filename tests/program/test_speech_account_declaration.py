@@ -14,10 +14,29 @@ ACCOUNT = "pulumi-python:dynamic/cognitiveservices:SpeechAccount"
 SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
 
 
+ARM_ID = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/voices-rg/providers/Microsoft.CognitiveServices/accounts/contoso"
+)
+ANSWERED = {
+    "armId": ARM_ID,
+    "endpoint": "https://contoso.cognitiveservices.azure.com/",
+    "region": "eastus",
+    "provisioningState": "Succeeded",
+}
+
+
+class AccountMocks(Mocks):
+    """The outputs the provider answers a create with."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        name, outputs = super().new_resource(args)
+        return name, {**outputs, **ANSWERED} if args.typ == ACCOUNT else outputs
+
+
 @pytest.fixture
 def monitor() -> Any:
-    recording = RecordingMonitor(Mocks())
-    pulumi.runtime.set_mocks(Mocks(), project="personal-voice", stack="dev", preview=False, monitor=recording)
+    recording = RecordingMonitor(AccountMocks())
+    pulumi.runtime.set_mocks(AccountMocks(), project="personal-voice", stack="dev", preview=False, monitor=recording)
     yield recording
     pulumi.runtime.set_all_config({}, [])
 
@@ -86,3 +105,16 @@ def test_a_reference_registers_only_what_it_declares(monitor: Any) -> Any:
         }
 
     return account.urn.apply(check)
+
+
+@pulumi.runtime.test
+def test_the_program_reads_every_output_the_provider_answers(monitor: Any) -> Any:
+    account = SpeechAccount(
+        "voices",
+        SpeechAccountArgs(subscription_id=SUBSCRIPTION, resource_group_name="voices-rg", account_name="contoso"),
+    )
+
+    def check(values: list[Any]) -> None:
+        assert dict(zip(ANSWERED, values, strict=True)) == ANSWERED
+
+    return pulumi.Output.all(account.armId, account.endpoint, account.region, account.provisioningState).apply(check)

@@ -317,7 +317,12 @@ def test_a_new_location_kind_or_subdomain_replaces_and_the_same_name_needs_purge
         assert (diff.replaces, diff.delete_before_replace) == ([field], True)
         failures = provider.check(olds, news).failures or []
         assert [f.property for f in failures] == [field]
-        assert "Azure refuses while the old one is soft-deleted" in failures[0].reason
+        assert failures[0].reason == (
+            f"changing it replaces speech account {NAME!r} (resource group {GROUP!r}) by a new account of the same "
+            "name, which Azure refuses while the old one is soft-deleted (48 hours): choose another accountName, or "
+            "first set purgeOnDelete: true and run `pulumi up`, so that the replacement purges the old account, and "
+            "every voice in it, for good"
+        )
         assert checked(provider, news, {**olds, "purgeOnDelete": True})[field] == value
     renamed = declared(accountName="contoso-voices-2", location="westeurope")
     assert checked(provider, renamed, olds)["customSubDomainName"] == "contoso-voices-2"
