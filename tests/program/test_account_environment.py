@@ -9,6 +9,7 @@ import pytest
 
 from catalog.environment import Environment
 from provider.errors import ConfigError
+from provider.validation import DEFAULT_BASE_MODEL
 from tests.program.test_resource_declarations import Mocks
 
 
@@ -60,3 +61,12 @@ def test_without_accounts_the_endpoint_is_still_required() -> None:
 
     with pytest.raises(pulumi.ConfigMissingError):
         Environment.from_config(pulumi.Config(), {})
+
+
+def test_with_accounts_the_base_model_is_checked_naming_its_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        environment_of({"baseModel": "not a model"})
+
+    assert str(caught.value) == (
+        f"config baseModel: 'not a model' is not a base model name (letters and digits, e.g. {DEFAULT_BASE_MODEL})"
+    )

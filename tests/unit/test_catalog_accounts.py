@@ -136,3 +136,19 @@ def test_speech_accounts_must_be_a_list(tmp_path: Path) -> None:
     assert found(tmp_path, "speechAccounts: {}\nprojects:\n  - id: proj\n" + BODY) == [
         "1: speechAccounts: must be a list"
     ]
+
+
+def test_an_entry_that_is_no_mapping_does_not_hide_the_next_ones(tmp_path: Path) -> None:
+    text = "speechAccounts:\n  - main\n" + ACCOUNT.removeprefix("speechAccounts:\n").replace("eastus", "mars")
+
+    problems = found(tmp_path, text + "projects:\n  - id: proj\n" + BODY)
+
+    assert problems[0] == "2: speechAccounts[0]: must be a mapping"
+    assert problems[1].startswith("7: speechAccounts[1].location: 'mars' is not a region where personal voice runs")
+    assert len(problems) == 2
+
+
+def test_an_account_name_that_is_no_id_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = ACCOUNT.replace("name: main", "name: main account") + "projects:\n  - id: proj\n" + BODY
+
+    assert found(tmp_path, text)[0].startswith("2: speechAccounts[0].name: 'main account' is not a valid id")
