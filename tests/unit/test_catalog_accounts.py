@@ -115,7 +115,9 @@ def test_two_entries_for_one_azure_account_are_refused(tmp_path: Path) -> None:
 
 def test_protect_is_true_unless_the_catalog_says_false(tmp_path: Path) -> None:
     text = ACCOUNT + "    protect: false\n" + "projects:\n  - id: proj\n" + BODY
-    assert loads(tmp_path, text).accounts[0].protect is False
+    account = loads(tmp_path, text).accounts[0]
+    assert account.protect is False
+    assert "protect" not in account.inputs  # a resource option, not one of the account's inputs
 
     assert found(tmp_path, ACCOUNT + "    protect: maybe\n" + "projects:\n  - id: proj\n" + BODY) == [
         "7: speechAccounts[0].protect: must be true or false"
