@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from provider.accounts.inputs import ACCOUNT_NAME, RESOURCE_GROUP, SUBSCRIPTION_ID
 from provider.errors import ConfigError
-from provider.inputs import is_unknown
 from provider.validation import Problem
 
 ACCOUNT_ID_FORM = (
@@ -38,8 +37,9 @@ class AccountId:
 
 
 def account_id_problems(field: str, value: object) -> list[Problem]:
-    """None (no account: the Speech key from config) and a value unknown at preview pass."""
-    if value is None or is_unknown(value):
+    """None (no account: the Speech key from config) passes. A value unknown at preview gets
+    its problem here like any other, and the provider's check drops it (`judged`)."""
+    if value is None:
         return []
     reason = _why_not(value)
     return [Problem(field, reason)] if reason else []
