@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR
@@ -489,10 +490,11 @@ def test_a_401_to_an_entra_id_token_reads_no_key_and_is_not_repeated(entra_arm):
     assert arm_calls(entra_arm) == [("GET", NAME)]
 
 
-def test_an_account_id_unknown_at_preview_is_not_judged(arm):
+@pytest.mark.parametrize("unknown", [rpc.UNKNOWN, Unknown()])
+def test_an_account_id_unknown_at_preview_is_not_judged(arm, unknown):
     provider = configured(ProjectProvider())
 
-    result = provider.check({}, project(speechAccountId=rpc.UNKNOWN))
+    result = provider.check({}, project(speechAccountId=unknown))
 
     assert result.failures == []
     assert arm.backend.requests == []
