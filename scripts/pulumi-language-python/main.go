@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"time"
 
@@ -68,6 +69,14 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	// The engine stops its plugins with SIGINT and waits 5 s for one that does not stop. A process
+	// a shell started in the background inherits SIGINT ignored; asking for it takes it back.
+	interrupted := make(chan os.Signal, 1)
+	signal.Notify(interrupted, os.Interrupt)
+	go func() {
+		<-interrupted
+		engineGone()
+	}()
 	stop := make(chan bool)
 	go func() {
 		<-lifetime.Done()
