@@ -17,15 +17,15 @@ Import path contract: stacks hold a by-reference pickle of `SpeechAccountProvide
 module; moving it breaks refresh and destroy of existing stacks.
 """
 
+from __future__ import annotations
+
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from azure.core.exceptions import ResourceNotFoundError
-from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
-from azure.mgmt.cognitiveservices.models import Account, AccountProperties, Sku
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from provider.accounts.client import ArmError, arm_errors, finished, management_client
@@ -37,6 +37,12 @@ from provider.errors import Refused
 from provider.inputs import judged
 from provider.resource import Resource
 from provider.validation import Problem
+
+if TYPE_CHECKING:
+    # The management SDK is imported where a client is made and an account's body built: the
+    # program, which declares accounts, never calls ARM.
+    from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+    from azure.mgmt.cognitiveservices.models import Account
 
 SUCCEEDED = "Succeeded"
 RESTORE_REQUIRED = "FlagMustBeSetForRestore"
@@ -227,6 +233,8 @@ def label(props: Mapping[str, Any], *, first: bool = False) -> str:
 def outputs_of(props: dict[str, Any], account: Account) -> dict[str, Any]:
     """What the stack keeps: the names and flags as declared, the account as ARM answered it.
     No key: ARM's Account has none, and listKeys is never called here."""
+    from azure.mgmt.cognitiveservices.models import AccountProperties
+
     properties = account.properties or AccountProperties()
     return {
         **{name: props[name] for name in (*NAMING_FIELDS, *FLAGS) if name in props},
@@ -245,6 +253,8 @@ def outputs_of(props: dict[str, Any], account: Account) -> dict[str, Any]:
 
 
 def _create_body(props: dict[str, Any], *, restore: bool) -> Account:
+    from azure.mgmt.cognitiveservices.models import Account, AccountProperties, Sku
+
     return Account(
         location=props["location"],
         kind=props["kind"],
@@ -260,6 +270,8 @@ def _create_body(props: dict[str, Any], *, restore: bool) -> Account:
 
 
 def _patch_body(patch: dict[str, Any]) -> Account:
+    from azure.mgmt.cognitiveservices.models import Account, AccountProperties, Sku
+
     properties = AccountProperties(
         public_network_access=patch.get("publicNetworkAccess"), disable_local_auth=patch.get("disableLocalAuth")
     )

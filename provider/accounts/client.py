@@ -2,16 +2,20 @@
 `CognitiveServicesManagementClient`, one bound on its long-running operations, and one error
 type whose text is a single line (ARM's code and message, through `redact`)."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from azure.core.exceptions import AzureError, HttpResponseError
 from azure.core.polling import LROPoller
-from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
 from provider.accounts.settings import ACCOUNT_TIMEOUT_CONFIG, AccountSettings
 from provider.errors import ServiceError
+
+if TYPE_CHECKING:
+    from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
 CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 60
@@ -40,6 +44,9 @@ def management_client(settings: AccountSettings, subscription_id: str) -> Cognit
     }
     if settings.ca_bundle is not None:
         options["connection_verify"] = settings.ca_bundle
+    # Imported here, where a client is made: a program that only declares accounts never needs it.
+    from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+
     return CognitiveServicesManagementClient(settings.credential, subscription_id, **options)
 
 

@@ -14,10 +14,12 @@ the one read). A key regenerated since (a rotation mid-run) is read again on the
 once, and the request repeated once (`RenewedOn401`).
 """
 
+from __future__ import annotations
+
 import threading
+from typing import TYPE_CHECKING
 
 import requests
-from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
 from provider.accounts.arm_id import AccountId, parse_account_id
 from provider.accounts.client import ArmError, arm_errors, management_client
@@ -26,6 +28,9 @@ from provider.errors import Refused
 from provider.redaction import register_secret
 from provider.speech.auth import BearerTokenAuth, RenewedOn401, SubscriptionKeyAuth
 from provider.validation import server_of
+
+if TYPE_CHECKING:
+    from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
 ACCOUNT_ID_INPUT = "speechAccountId"
 

@@ -13,7 +13,6 @@ from functools import cached_property
 import requests
 from azure.core.credentials import TokenCredential
 
-from provider.accounts.keys import account_auth
 from provider.accounts.settings import AccountSettings
 from provider.authentication import (
     ENTRA_AUTHENTICATION,
@@ -98,6 +97,9 @@ class SpeechSettings:
         Entra ID when it has local auth disabled); otherwise as config says (`auth`)."""
         if account_id is None or self.authentication == ENTRA_AUTHENTICATION:
             return self.auth()
+        # Imported when a resource of an account calls it: the program never does.
+        from provider.accounts.keys import account_auth
+
         return account_auth(self.accounts, account_id, endpoint)
 
     def auth(self) -> requests.auth.AuthBase:
