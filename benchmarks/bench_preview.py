@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from bench_up import COMMAND_TIMEOUT, ROOT, Run, cli_environment, project_settings, stack
+from bench_up import COMMAND_TIMEOUT, ROOT, Run, cli_environment, project_settings, speech_stack
 
 from emulator import CustomVoiceBackend, EmulatorServer
 
@@ -209,7 +209,7 @@ def main() -> None:
         for name, checkout in checkouts:
             backend = CustomVoiceBackend(keys=["benchmark0123456789abcdef012345"])
             server = stacks.enter_context(EmulatorServer(backend))
-            run = with_the_guard(stacks.enter_context(stack(pulumi_bin, checkout, server.url, args.voices)))
+            run = with_the_guard(stacks.enter_context(speech_stack(pulumi_bin, checkout, server.url, args.voices)))
             run.env["PYTHONPATH"] = str(checkout)
             contenders.append(Contender(name, run, checkout / "scripts" / "preview-review", backend))
         for contender in contenders:

@@ -14,6 +14,16 @@ and keeps the S0 quota (50 requests in any 10 s, answered 429 beyond). Prints, f
 - preview, no-op `up` and `refresh` of the same stack: time and requests.
 
     .venv/bin/python benchmarks/bench_up.py --voices 50 --provisioning 5
+
+With `--accounts K`, the stack declares K Speech accounts (`speechAccounts:`) in the emulator's
+Azure Resource Manager front over HTTPS, each with an endpoint, a Custom Voice backend and a
+quota of its own, one project and consent in each, and the voices spread over them; keys come
+from ARM, signed in as the emulated managed identity. It prints each account's quota floor (its
+create, then its share of the voices), `up` against the slower one, requests per voice, 429s
+and failed creates over all accounts, the provider host's peak memory, the state file's size,
+and preview, no-op `up` and refresh:
+
+    .venv/bin/python benchmarks/bench_up.py --voices 1000 --accounts 2 --provisioning 1
 """
 
 import argparse
@@ -33,13 +43,18 @@ import requests
 import yaml
 
 from emulator import CustomVoiceBackend, EmulatorServer
+from emulator.account_servers import AccountServers, arm_server
+from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from emulator.quota import S0_QUOTA, Quota
+from emulator.tls import LoopbackCertificate
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "benchmark0123456789abcdef012345"
 COMMAND_TIMEOUT = 3600
 CONTAINER = "https://contoso.blob.core.windows.net/prompt-audio"
 SEQUENTIAL_SAMPLE = 3
+SUBSCRIPTION = "00000000-0000-0000-0000-00000000be0c"
+REGIONS = ("eastus", "westeurope", "swedencentral", "westus2", "eastus2", "southeastasia", "eastasia")
 
 
 def main() -> None:
@@ -56,13 +71,26 @@ def main() -> None:
     parser.add_argument(
         "--parallel", type=int, default=64, help="pulumi's --parallel (its default is 4 per CPU core: 8 on 2 cores)"
     )
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=0,
+        help=f"Speech accounts in the stack, in the emulator's ARM front (at most {len(REGIONS)}); 0: config "
+        "speechEndpoint, as before",
+    )
+    parser.add_argument("--account-provisioning", type=float, default=1.0, help="seconds per account create")
     args = parser.parse_args()
+    if not 0 <= args.accounts <= len(REGIONS):
+        parser.error(f"--accounts must be 0 to {len(REGIONS)}")
     pulumi_bin = subprocess.run(
         [str(ROOT / "scripts" / "install-pulumi-cli")], capture_output=True, text=True, check=True, timeout=3600
     ).stdout.splitlines()[-1]
+    if args.accounts:
+        run_with_accounts(args, pulumi_bin)
+        return
 
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=args.provisioning)
-    with EmulatorServer(backend) as server, stack(pulumi_bin, args.project, server.url, args.voices) as run:
+    with EmulatorServer(backend) as server, speech_stack(pulumi_bin, args.project, server.url, args.voices) as run:
         parallel = f"--parallel={args.parallel}"
         up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview", parallel)
         up_requests, refused = backend.requests, backend.request_window.refused
@@ -98,6 +126,67 @@ def main() -> None:
     print(
         f"up net of the CLI's own time (no-op up): {net:.1f} s, ratio {net / lower_bound:.2f}x, to the floor {net / floor:.2f}x"
     )
+
+
+def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
+    backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=args.provisioning)
+    header = backend.enable_entra(roles=(COGNITIVE_SERVICES_CONTRIBUTOR, SPEECH_CONTRIBUTOR))
+    certificate = LoopbackCertificate("127.0.0.1")
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-arm-") as certificates,
+        EmulatorServer(backend) as server,
+        arm_server(backend, certificate.server_context(), provisioning_seconds=args.account_provisioning) as arm,
+    ):
+        ca_file = Path(certificates) / "arm-ca.pem"
+        ca_file.write_bytes(certificate.pem)
+        assert arm.accounts is not None and isinstance(arm.accounts.endpoints, AccountServers)
+        servers = arm.accounts.endpoints
+        identity = {"IDENTITY_ENDPOINT": f"{server.url}{TOKEN_PATH}", "IDENTITY_HEADER": header}
+        config = {"armEndpoint": arm.url, "armCaBundle": str(ca_file)}
+        with stack(pulumi_bin, args.project, config, accounts_catalog(args.voices, args.accounts), identity) as run:
+            parallel = f"--parallel={args.parallel}"
+            up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview", parallel)
+            backends = servers.backends()
+            per_account = [(len(b.requests), b.request_window.refused, len(b.list_personal_voices())) for b in backends]
+            failed = args.voices - sum(v["status"] == "Succeeded" for b in backends for v in b.list_personal_voices())
+            state_bytes = run.state_file().stat().st_size
+            later = {}
+            for name, command in (
+                ("preview", ("preview",)),
+                ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes", parallel)),
+                ("refresh", ("refresh", "--yes", "--skip-preview", parallel)),
+            ):
+                for each in backends:
+                    each.clear_requests()
+                later[name] = (run.timed(*command), [len(b.requests) for b in backends])
+    shares = voice_shares(args.voices, args.accounts)
+    floors = [args.account_provisioning + quota_floor(share, args.provisioning, S0_QUOTA) for share in shares]
+    slower = max(floors)
+    requests_sent = sum(count for count, _, _ in per_account)
+    print(
+        f"N={args.voices} voices over {args.accounts} accounts, provisioning {args.provisioning:g} s (accounts "
+        f"{args.account_provisioning:g} s), quota {S0_QUOTA} per account, --parallel {args.parallel}"
+    )
+    for index, (floor, share, (count, refused, held)) in enumerate(zip(floors, shares, per_account, strict=True)):
+        print(
+            f"account {index}: {share} voices, quota floor {floor:.1f} s (its create, then its voices); "
+            f"{count} requests, {refused} 429s, {held} voices in its service"
+        )
+    print(f"up:          {up:7.1f} s   to the slower floor ({slower:.1f} s): {up / slower:.2f}x")
+    print(
+        f"requests:    {requests_sent} ({requests_sent / args.voices:.2f} per voice), 429s answered: "
+        f"{sum(refused for _, refused, _ in per_account)}"
+    )
+    print(f"failed:      {failed} creates (voices not Succeeded in their account's service)")
+    print(f"host memory: {peak_kib / 1024:.0f} MiB peak (VmHWM of the provider host)")
+    print(f"state file:  {state_bytes / 1024 / 1024:.1f} MiB")
+    for name, (seconds, counts) in later.items():
+        print(f"{name + ':':12} {seconds:7.1f} s   requests per account {counts}")
+
+
+def voice_shares(voices: int, accounts: int) -> list[int]:
+    """How many of the voices each account holds (round-robin, as `accounts_catalog` spreads them)."""
+    return [len(range(index, voices, accounts)) for index in range(accounts)]
 
 
 def quota_floor(voices: int, provisioning: float, quota: Quota) -> float:
@@ -140,6 +229,11 @@ class Run:
         if result.returncode != 0:
             sys.exit(f"pulumi {' '.join(args)} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr}")
 
+    def state_file(self) -> Path:
+        """The file backend's checkpoint of the stack."""
+        state = Path(self.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+        return next((state / ".pulumi" / "stacks").glob("*/bench.json"))
+
     def timed(self, *args: str) -> float:
         started = time.perf_counter()
         self.pulumi(*args)
@@ -180,7 +274,15 @@ def provider_hosts() -> Iterator[tuple[int, int]]:
 
 
 @contextmanager
-def stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterator[Run]:
+def stack(
+    pulumi_bin: str,
+    project: Path,
+    config: dict[str, str],
+    declared: dict[str, Any],
+    environment: dict[str, str] | None = None,
+) -> Iterator[Run]:
+    """A stack of `declared` (a catalog) with the plain `config` and config sasToken; the CLI's
+    environment has `environment` too."""
     with tempfile.TemporaryDirectory(prefix="bench-up-") as temporary:
         home = Path(temporary)
         directory = home / "project"
@@ -188,13 +290,21 @@ def stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterato
         (home / "state").mkdir()
         shutil.copy(project / "__main__.py", directory)
         (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project_settings(project)))
-        (directory / "stacks" / "bench.yaml").write_text(yaml.safe_dump(catalog(voices), sort_keys=False))
-        run = Run(directory, cli_environment(pulumi_bin, project, home))
+        (directory / "stacks" / "bench.yaml").write_text(yaml.safe_dump(declared, sort_keys=False))
+        run = Run(directory, {**cli_environment(pulumi_bin, project, home), **(environment or {})})
         run.pulumi("stack", "init")
-        run.pulumi("config", "set", "speechEndpoint", endpoint)
-        run.pulumi("config", "set", "--secret", "speechKey", KEY)
+        for key, value in config.items():
+            run.pulumi("config", "set", key, value)
         run.pulumi("config", "set", "--secret", "sasToken", "sv=2024-11-04&sp=rl&sr=c&sig=YmVuY2g%3D")
         run.pulumi("config", "set", "sasContainer", CONTAINER)
+        yield run
+
+
+@contextmanager
+def speech_stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterator[Run]:
+    """`catalog(voices)` on the Speech resource at `endpoint` (config speechEndpoint and speechKey)."""
+    with stack(pulumi_bin, project, {"speechEndpoint": endpoint}, catalog(voices)) as run:
+        run.pulumi("config", "set", "--secret", "speechKey", KEY)
         yield run
 
 
@@ -242,6 +352,38 @@ def catalog(voices: int) -> dict[str, Any]:
                 "audios": {"containerUrl": CONTAINER, "prefix": f"voice-{index:04d}/", "extensions": [".wav"]},
             }
             for index in range(voices)
+        ],
+    }
+
+
+def accounts_catalog(voices: int, accounts: int) -> dict[str, Any]:
+    """`catalog(voices)` over `accounts` Speech accounts: a project and a consent in each, the
+    voices round-robin."""
+    single = catalog(voices)
+    names = [f"bench-{index}" for index in range(accounts)]
+    consent = single["consents"][0]
+    return {
+        "speechAccounts": [
+            {
+                "name": name,
+                "subscriptionId": SUBSCRIPTION,
+                "resourceGroupName": "bench-rg",
+                "accountName": f"bench-voices-{index}",
+                "location": REGIONS[index],
+                "protect": False,
+                "purgeOnDelete": True,
+            }
+            for index, name in enumerate(names)
+        ],
+        "projects": [{"id": f"{name}-project", "account": name} for name in names],
+        "consents": [{**consent, "id": f"{name}-consent", "projectId": f"{name}-project"} for name in names],
+        "voices": [
+            {
+                **voice,
+                "projectId": f"{names[index % accounts]}-project",
+                "consentId": f"{names[index % accounts]}-consent",
+            }
+            for index, voice in enumerate(single["voices"])
         ],
     }
 

@@ -1,11 +1,14 @@
-"""The quota floor the benchmark reports: the earliest any client could see N voices done."""
+"""The quota floor the benchmark reports: the earliest any client could see N voices done; and the
+catalog of its accounts mode."""
 
 import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 
+from catalog.loader import load_catalog
 from emulator.quota import NO_QUOTA, S0_QUOTA, Quota
 
 
@@ -39,3 +42,18 @@ def test_a_long_run_goes_at_the_quota_rate() -> None:
     quota = Quota(requests=10, seconds=10.0)
     # 1000 voices at 1 request per second: the last create about 1000 s in.
     assert 990.0 <= bench_up().quota_floor(1000, 1.0, quota) <= 1010.0
+
+
+def test_the_accounts_catalog_spreads_the_voices_as_voice_shares_says_and_loads(tmp_path: Path) -> None:
+    bench = bench_up()
+    declared = bench.accounts_catalog(7, 2)
+    path = tmp_path / "stacks" / "bench.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(declared))
+
+    loaded = load_catalog(path, tmp_path)
+
+    projects = {project.id: project.account for project in loaded.projects}
+    held = [sum(projects[voice.project_id] == account.name for voice in loaded.voices) for account in loaded.accounts]
+    assert held == bench.voice_shares(7, 2) == [4, 3]
+    assert {account.inputs["location"] for account in loaded.accounts} == {"eastus", "westeurope"}
