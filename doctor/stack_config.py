@@ -1,10 +1,12 @@
 """A stack's config as the provider host gets it, secrets decrypted: read with `pulumi config
 --json --show-secrets` into memory, never printed and never on a command line. Every secret
-value is registered with `redact` before anything is shown."""
+value is registered with `redact` before anything is shown. And its state, as `pulumi stack
+export` gives it."""
 
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from provider.redaction import register_sas, register_secret
 
@@ -17,23 +19,7 @@ class StackConfigError(Exception):
 
 def read_stack_config(stack: str, project_dir: Path) -> dict[str, str]:
     """`{"personal-voice:speechEndpoint": "https://...", ...}`: the shape `StackConfig` reads."""
-    try:
-        result = subprocess.run(
-            ["pulumi", "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
-            cwd=project_dir,
-            capture_output=True,
-            text=True,
-            timeout=PULUMI_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise StackConfigError(f"pulumi could not be run: {error}") from None
-    if result.returncode != 0:
-        raise StackConfigError(pulumi_error_reason(result.stderr) or f"pulumi config exited {result.returncode}")
-    try:
-        entries = json.loads(result.stdout or "{}")
-    except ValueError:
-        raise StackConfigError("pulumi config --json printed something that is not JSON") from None
+    entries = _pulumi_json(("config", "--json", "--show-secrets"), stack, project_dir)
     config = {}
     for key, entry in entries.items():
         value = entry.get("value") if isinstance(entry, dict) else None
@@ -44,6 +30,36 @@ def read_stack_config(stack: str, project_dir: Path) -> dict[str, str]:
             register_sas(f"?{value.lstrip('?')}")  # a SAS token: its signature, raw and decoded
         config[key] = value
     return config
+
+
+def read_stack_state(stack: str, project_dir: Path) -> dict[str, object]:
+    """`pulumi stack export`: the stack's resources and their outputs."""
+    return _pulumi_json(("stack", "export"), stack, project_dir)
+
+
+def _pulumi_json(command: tuple[str, ...], stack: str, project_dir: Path) -> dict[str, Any]:
+    """What `pulumi COMMAND --stack STACK` prints, read as a JSON object; StackConfigError with
+    pulumi's reason (or what was wrong with its answer) in one line."""
+    words = " ".join(part for part in command if not part.startswith("-"))
+    shown = " ".join(part for part in command if part != "--show-secrets")
+    try:
+        result = subprocess.run(
+            ["pulumi", *command, "--stack", stack, "--non-interactive"],
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            timeout=PULUMI_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise StackConfigError(f"pulumi could not be run: {error}") from None
+    if result.returncode != 0:
+        raise StackConfigError(pulumi_error_reason(result.stderr) or f"pulumi {words} exited {result.returncode}")
+    try:
+        answer = json.loads(result.stdout or "{}")
+    except ValueError:
+        raise StackConfigError(f"pulumi {shown} printed something that is not JSON") from None
+    return answer if isinstance(answer, dict) else {}
 
 
 def pulumi_error_reason(stderr: str) -> str:

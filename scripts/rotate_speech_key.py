@@ -2,12 +2,10 @@
 (the logic: provider/accounts/rotation.py)."""
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 
-from doctor.stack_config import PULUMI_TIMEOUT_SECONDS, StackConfigError, pulumi_error_reason, read_stack_config
+from doctor.stack_config import StackConfigError, read_stack_config, read_stack_state
 from provider.accounts.rotation import KEY_NAMES, account_id_in_state, regenerate
 from provider.accounts.settings import AccountSettings
 from provider.errors import ProviderError
@@ -25,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = AccountSettings.load(read_stack_config(args.stack, Path.cwd()))
-        arm_id = args.id or account_id_in_state(stack_state(args.stack), args.account)
+        arm_id = args.id or account_id_in_state(read_stack_state(args.stack, Path.cwd()), args.account)
         account = regenerate(settings, arm_id, args.key)
     except (StackConfigError, ProviderError) as error:
         print(f"rotate-speech-key: {error}", file=sys.stderr)
@@ -36,27 +34,6 @@ def main(argv: list[str] | None = None) -> int:
         "get a key from the account again"
     )
     return 0
-
-
-def stack_state(stack: str) -> dict[str, object]:
-    """`pulumi stack export`: the stack's resources and their outputs."""
-    try:
-        result = subprocess.run(
-            ["pulumi", "stack", "export", "--stack", stack, "--non-interactive"],
-            capture_output=True,
-            text=True,
-            timeout=PULUMI_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise StackConfigError(f"pulumi could not be run: {error}") from None
-    if result.returncode != 0:
-        raise StackConfigError(pulumi_error_reason(result.stderr) or f"pulumi stack export exited {result.returncode}")
-    try:
-        state = json.loads(result.stdout or "{}")
-    except ValueError:
-        raise StackConfigError("pulumi stack export printed something that is not JSON") from None
-    return state if isinstance(state, dict) else {}
 
 
 if __name__ == "__main__":
