@@ -23,6 +23,7 @@ from provider.authentication import (
     ENTRA_CLIENT_ID_CONFIG,
     entra_credential,
 )
+from provider.config import StackConfig
 from provider.errors import ProviderError
 from provider.regions import region_of
 from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
@@ -63,12 +64,13 @@ def say(stack: str, voice_id: str, text: str, out: str) -> float:
         )
     if voice.get("status") != "Succeeded":
         raise SayError(f"voice {voice_id!r} is {voice.get('status')}, not Succeeded")
-    url = tts_endpoint(config(stack, TTS_ENDPOINT_CONFIG)) or tts_url(str(voice["endpoint"]))
+    values = stack_config(stack)
+    url = tts_endpoint(StackConfig(values).get(TTS_ENDPOINT_CONFIG)) or tts_url(str(voice["endpoint"]))
     headers = {"X-Microsoft-OutputFormat": OUTPUT_FORMAT, "Content-Type": "application/ssml+xml"}
     ssml = str(voice["ssml"]).replace(TEXT_PLACEHOLDER, escape(text))
     try:
         response = requests.post(
-            url, data=ssml.encode(), headers=headers, auth=auth(stack, voice), timeout=TIMEOUT, allow_redirects=False
+            url, data=ssml.encode(), headers=headers, auth=auth(values, voice), timeout=TIMEOUT, allow_redirects=False
         )
     except requests.RequestException as error:
         raise SayError(f"{url} could not be reached: {type(error).__name__}") from None
@@ -107,34 +109,36 @@ def tts_url(endpoint: str) -> str:
     )
 
 
-def auth(stack: str, voice: dict[str, Any]) -> requests.auth.AuthBase:
+def auth(values: dict[str, str], voice: dict[str, Any]) -> requests.auth.AuthBase:
     """As the provider host reaches the voice's Speech resource: Entra ID, the key of the stack's
-    account (from ARM), or config's key."""
-    if config(stack, AUTHENTICATION_CONFIG) == ENTRA_AUTHENTICATION:
-        return BearerTokenAuth(entra_credential(config(stack, ENTRA_CLIENT_ID_CONFIG)))
+    account (from ARM), or config's key. `values`: the stack's config, as `stack_config` reads it."""
+    config = StackConfig(values)
+    if config.get(AUTHENTICATION_CONFIG) == ENTRA_AUTHENTICATION:
+        return BearerTokenAuth(entra_credential(config.get(ENTRA_CLIENT_ID_CONFIG)))
     if voice.get("accountId"):
         try:
-            settings = AccountSettings.load(read_stack_config(stack, Path.cwd()))
-            return account_auth(settings, str(voice["accountId"]), str(voice["endpoint"]))
-        except (StackConfigError, ProviderError) as error:
+            return account_auth(AccountSettings.load(values), str(voice["accountId"]), str(voice["endpoint"]))
+        except ProviderError as error:
             raise SayError(str(error)) from None
-    key = os.environ.get("AZURE_SPEECH_KEY") or config(stack, "speechKey")
+    key = os.environ.get("AZURE_SPEECH_KEY") or config.get("speechKey")
     if not key:
         raise SayError("no Speech key: set AZURE_SPEECH_KEY, or config speechKey")
     return SubscriptionKeyAuth(key)
 
 
-def config(stack: str, key: str) -> str | None:
-    return pulumi("config", "get", key, "--stack", stack, allow_missing=True) or None
+def stack_config(stack: str) -> dict[str, str]:
+    """The stack's config, read once (secrets decrypted into memory only)."""
+    try:
+        return read_stack_config(stack, Path.cwd())
+    except StackConfigError as error:
+        raise SayError(str(error)) from None
 
 
-def pulumi(*args: str, allow_missing: bool = False) -> str:
+def pulumi(*args: str) -> str:
     result = subprocess.run(
         ["pulumi", *args, "--non-interactive"], capture_output=True, text=True, timeout=120, check=False
     )
     if result.returncode != 0:
-        if allow_missing:
-            return ""
         raise SayError(f"pulumi {' '.join(args[:3])} failed: {' '.join(result.stderr.split())[:300]}")
     return result.stdout.strip()
 
