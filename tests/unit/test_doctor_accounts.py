@@ -5,7 +5,7 @@ good case beside its bad one, and nothing created, changed or deleted."""
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 
@@ -16,37 +16,19 @@ from doctor.catalog_check import check_catalog
 from doctor.results import CheckResult
 from doctor.run import _diagnose_accounts
 from emulator import CustomVoiceBackend, EmulatorServer
-from emulator.arm import AccountsService, Endpoints, mock_arm
+from emulator.arm import AccountsService, Endpoints
 from emulator.arm.models import AccountKey
 from emulator.identity import COGNITIVE_SERVICES_CONTRIBUTOR, READER, SPEECH_CONTRIBUTOR, TOKEN_PATH
 from emulator.tls import LoopbackCertificate
 from provider.accounts.settings import AccountSettings
 from tests.identity import refuse_all_but_loopback, use_managed_identity
+from tests.unit.test_speech_account import Arm, start_arm
 
 SUBSCRIPTION = "00000000-1111-2222-3333-444444444444"
 GROUP = "voices-rg"
 NAME = "contoso-voices"
 KEY = AccountKey(SUBSCRIPTION, GROUP, NAME)
-IDENTITY_ENDPOINT = f"https://eastus.api.cognitive.microsoft.com{TOKEN_PATH}"
 WRITES = ("PUT", "PATCH", "DELETE")
-
-
-class Arm(NamedTuple):
-    accounts: AccountsService
-    backend: CustomVoiceBackend
-
-    def arm_requests(self) -> list[tuple[str, str]]:
-        return [(r.method, r.path) for r in self.backend.requests if r.path.startswith("/subscriptions/")]
-
-
-def start_arm(monkeypatch: pytest.MonkeyPatch, roles: tuple[str, ...]) -> Iterator[Arm]:
-    backend = CustomVoiceBackend()
-    header = backend.enable_entra(roles=roles)
-    accounts = AccountsService(Endpoints.azure())
-    refuse_all_but_loopback(monkeypatch)
-    with mock_arm(accounts, backend):
-        use_managed_identity(monkeypatch, IDENTITY_ENDPOINT, header)
-        yield Arm(accounts, backend)
 
 
 @pytest.fixture
