@@ -95,14 +95,7 @@ def main() -> None:
         up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview", parallel)
         up_requests, refused = backend.requests, backend.request_window.refused
         failed = args.voices - sum(v["status"] == "Succeeded" for v in backend.list_personal_voices())
-        later = {}
-        for name, command in (
-            ("preview", ("preview",)),
-            ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes", parallel)),
-            ("refresh", ("refresh", "--yes", "--skip-preview", parallel)),
-        ):
-            backend.clear_requests()
-            later[name] = (run.timed(*command), len(backend.requests))
+        later = {name: (seconds, counts[0]) for name, (seconds, counts) in after_up(run, parallel, [backend]).items()}
     sequential = sequential_loop(args.provisioning) * args.voices
 
     rate = S0_QUOTA.requests / S0_QUOTA.seconds
@@ -150,15 +143,7 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
             per_account = [(len(b.requests), b.request_window.refused, len(b.list_personal_voices())) for b in backends]
             failed = args.voices - sum(v["status"] == "Succeeded" for b in backends for v in b.list_personal_voices())
             state_bytes = run.state_file().stat().st_size
-            later = {}
-            for name, command in (
-                ("preview", ("preview",)),
-                ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes", parallel)),
-                ("refresh", ("refresh", "--yes", "--skip-preview", parallel)),
-            ):
-                for each in backends:
-                    each.clear_requests()
-                later[name] = (run.timed(*command), [len(b.requests) for b in backends])
+            later = after_up(run, parallel, backends)
     shares = voice_shares(args.voices, args.accounts)
     floors = [args.account_provisioning + quota_floor(share, args.provisioning, S0_QUOTA) for share in shares]
     slower = max(floors)
@@ -256,6 +241,21 @@ class Run:
         finally:
             done.set()
             sampler.join()
+
+
+def after_up(run: Run, parallel: str, backends: list[CustomVoiceBackend]) -> dict[str, tuple[float, list[int]]]:
+    """Preview, no-op `up` and refresh of the stack `up` made: each one's time, and the requests
+    each of `backends` received during it."""
+    later = {}
+    for name, command in (
+        ("preview", ("preview",)),
+        ("no-op up", ("up", "--yes", "--skip-preview", "--expect-no-changes", parallel)),
+        ("refresh", ("refresh", "--yes", "--skip-preview", parallel)),
+    ):
+        for backend in backends:
+            backend.clear_requests()
+        later[name] = (run.timed(*command), [len(backend.requests) for backend in backends])
+    return later
 
 
 def provider_hosts() -> Iterator[tuple[int, int]]:
