@@ -92,7 +92,7 @@ def main() -> None:
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=args.provisioning)
     with EmulatorServer(backend) as server, speech_stack(pulumi_bin, args.project, server.url, args.voices) as run:
         parallel = f"--parallel={args.parallel}"
-        up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview", parallel)
+        up, peak_kib, cpu = run.timed_with_processes("up", "--yes", "--skip-preview", parallel)
         up_requests, refused = backend.requests, backend.request_window.refused
         failed = args.voices - sum(v["status"] == "Succeeded" for v in backend.list_personal_voices())
         later = {name: (seconds, counts[0]) for name, (seconds, counts) in after_up(run, parallel, [backend]).items()}
@@ -110,6 +110,7 @@ def main() -> None:
     print(f"requests:    {len(up_requests)} ({len(up_requests) / args.voices:.2f} per voice), 429s answered: {refused}")
     print(f"failed:      {failed} creates (voices not Succeeded in the service)")
     print(f"host memory: {peak_kib / 1024:.0f} MiB peak (VmHWM of the provider host)")
+    print_cpu(cpu, up)
     print(f"sequential:  {sequential:7.1f} s (create-and-poll one at a time, {SEQUENTIAL_SAMPLE} timed, scaled)")
     print(f"speed-up:    {sequential / up:.1f}x over the sequential loop")
     for name, (seconds, count) in later.items():
@@ -138,7 +139,7 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
         config = {"armEndpoint": arm.url, "armCaBundle": str(ca_file)}
         with stack(pulumi_bin, args.project, config, accounts_catalog(args.voices, args.accounts), identity) as run:
             parallel = f"--parallel={args.parallel}"
-            up, peak_kib = run.timed_with_host_memory("up", "--yes", "--skip-preview", parallel)
+            up, peak_kib, cpu = run.timed_with_processes("up", "--yes", "--skip-preview", parallel)
             backends = servers.backends()
             per_account = [(len(b.requests), b.request_window.refused, len(b.list_personal_voices())) for b in backends]
             failed = args.voices - sum(v["status"] == "Succeeded" for b in backends for v in b.list_personal_voices())
@@ -164,9 +165,19 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
     )
     print(f"failed:      {failed} creates (voices not Succeeded in their account's service)")
     print(f"host memory: {peak_kib / 1024:.0f} MiB peak (VmHWM of the provider host)")
+    print_cpu(cpu, up)
     print(f"state file:  {state_bytes / 1024 / 1024:.1f} MiB")
     for name, (seconds, counts) in later.items():
         print(f"{name + ':':12} {seconds:7.1f} s   requests per account {counts}")
+
+
+def print_cpu(cpu: dict[str, float], wall: float) -> None:
+    """Where the up's CPU went: on a machine of C cores, C x wall is all there was."""
+    cores = os.cpu_count() or 1
+    total = sum(cpu.values())
+    print(f"CPU:         {total:.1f} s of the {cores} x {wall:.1f} s there were ({total / (cores * wall):.0%})")
+    for kind, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
+        print(f"  {kind:24} {seconds:7.1f} s")
 
 
 def voice_shares(voices: int, accounts: int) -> list[int]:
@@ -224,23 +235,33 @@ class Run:
         self.pulumi(*args)
         return time.perf_counter() - started
 
-    def timed_with_host_memory(self, *args: str) -> tuple[float, int]:
-        """The command's wall time, and the largest VmHWM (KiB) a provider host reached."""
+    def timed_with_processes(self, *args: str) -> tuple[float, int, dict[str, float]]:
+        """The command's wall time, the largest VmHWM (KiB) a provider host reached, and the CPU
+        seconds each kind of process of the run used (`PROCESS_KINDS`, and this process's own:
+        the emulator)."""
         peaks: dict[int, int] = {}
+        cpu: dict[int, tuple[str, float]] = {}
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.2):
-                for pid, kib in provider_hosts():
-                    peaks[pid] = max(peaks.get(pid, 0), kib)
+                for pid, kind, kib, seconds in run_processes():
+                    if kind == "provider host":
+                        peaks[pid] = max(peaks.get(pid, 0), kib)
+                    cpu[pid] = (kind, seconds)
 
         sampler = threading.Thread(target=sample, daemon=True)
+        own_before = time.process_time()
         sampler.start()
         try:
-            return self.timed(*args), max(peaks.values(), default=0)
+            wall = self.timed(*args)
         finally:
             done.set()
             sampler.join()
+        by_kind = {"emulator (this process)": time.process_time() - own_before}
+        for kind, seconds in cpu.values():
+            by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+        return wall, max(peaks.values(), default=0), by_kind
 
 
 def after_up(run: Run, parallel: str, backends: list[CustomVoiceBackend]) -> dict[str, tuple[float, list[int]]]:
@@ -258,19 +279,37 @@ def after_up(run: Run, parallel: str, backends: list[CustomVoiceBackend]) -> dic
     return later
 
 
-def provider_hosts() -> Iterator[tuple[int, int]]:
+# The processes of a run, by what their command line holds (first match wins).
+PROCESS_KINDS = (
+    (b"provider.host", "provider host"),
+    (b"pulumi.dynamic", "provider host"),
+    (b"pulumi-language-python-exec", "program"),
+    (b"pulumi-language-python", "language host"),
+    (b"pulumi-resource-pulumi-python", "provider launcher"),
+)
+ENGINE = "engine (pulumi)"
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def run_processes() -> Iterator[tuple[int, str, int, float]]:
+    """(pid, kind, VmHWM in KiB, CPU seconds so far) of each process of a kind in PROCESS_KINDS."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-            if b"provider.host" not in command and b"pulumi.dynamic" not in command:
+            kind = next((name for marker, name in PROCESS_KINDS if marker in command), None)
+            if kind is None and command.split(b" ", 1)[0].endswith(b"pulumi"):
+                kind = ENGINE
+            if kind is None:
                 continue
             status = (entry / "status").read_text()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
-        yield int(entry.name), int(hwm)
+        # utime and stime are the 14th and 15th fields of stat, the 12th and 13th after the command.
+        yield int(entry.name), kind, int(hwm), (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 @contextmanager
