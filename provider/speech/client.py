@@ -20,8 +20,10 @@ API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
 DEFAULT_API_VERSION = "2026-01-01"
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds, for every call
-# Items per page of a listing: the service's default page size (the spec states no maximum).
-LIST_PAGE_SIZE = 100
+# Items per page of a listing. The spec's default is 100 and it states no maximum; a service that
+# answers fewer sends a nextLink, and one that refuses the number (400 naming maxpagesize) is
+# asked again with its own default.
+LIST_PAGE_SIZE = 1000
 
 
 class CustomVoiceClient:
@@ -147,7 +149,13 @@ class CustomVoiceClient:
     # -- plumbing ----------------------------------------------------------------------
 
     def _all_by_id(self, kind: "ResourceKind") -> dict[str, dict[str, Any]]:
-        return {str(item.get("id")): item for item in self.list(kind, page_size=LIST_PAGE_SIZE)}
+        try:
+            items = list(self.list(kind, page_size=LIST_PAGE_SIZE))
+        except CustomVoiceApiError as error:
+            if error.status != 400 or (error.target or "").lower() != "maxpagesize":
+                raise
+            items = list(self.list(kind))
+        return {str(item.get("id")): item for item in items}
 
     def _url(self, path: str) -> str:
         return f"{self.endpoint}/customvoice/{path}"

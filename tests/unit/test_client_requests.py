@@ -205,11 +205,38 @@ def test_a_write_ends_the_use_of_a_listing_from_before_it(backend):
         api.create(PERSONAL_VOICE, "Voice1", body)
         assert (api.get_listed(PERSONAL_VOICE, "Voice1", max_age=60) or {}).get("id") == "Voice1"
     assert [(r.method, r.path, r.query.get("maxpagesize")) for r in backend.requests] == [
-        ("GET", "/customvoice/personalvoices", "100"),
+        ("GET", "/customvoice/personalvoices", "1000"),
         ("GET", "/customvoice/personalvoices/Voice1", None),
         ("PUT", "/customvoice/personalvoices/Voice1", None),
-        ("GET", "/customvoice/personalvoices", "100"),
+        ("GET", "/customvoice/personalvoices", "1000"),
     ]
+
+
+def test_a_listing_asks_for_large_pages_and_follows_the_next_link_of_smaller_ones(backend):
+    backend.seed(projects=[{"id": f"proj{index:04d}"} for index in range(1005)])
+    with client() as api:
+        assert api.get_listed(PROJECT, "proj1004", max_age=60) is not None
+    assert [(r.path, r.query.get("maxpagesize"), r.query.get("skip")) for r in backend.requests] == [
+        ("/customvoice/projects", "1000", None),
+        ("/customvoice/projects", "1000", "1000"),
+    ]
+
+
+def test_a_service_that_refuses_the_page_size_is_asked_again_with_its_own(backend):
+    refused = {"error": {"code": "BadArgument", "message": "maxpagesize is too large.", "target": "maxpagesize"}}
+    backend.inject_faults("GET", r".*/customvoice/projects", [(400, {}, refused)])
+    backend.seed(projects=[{"id": "proj1"}])
+    with client() as api:
+        assert (api.get_listed(PROJECT, "proj1", max_age=60) or {}).get("id") == "proj1"
+    assert [r.query.get("maxpagesize") for r in backend.requests] == ["1000", None]
+
+
+def test_a_listing_refused_for_another_reason_fails(backend):
+    refused = {"error": {"code": "BadArgument", "message": "filter is wrong.", "target": "filter"}}
+    backend.inject_faults("GET", r".*/customvoice/personalvoices", [(400, {}, refused)])
+    with client() as api, pytest.raises(CustomVoiceApiError, match="filter is wrong"):
+        api.get_listed(PERSONAL_VOICE, "Voice1", max_age=60)
+    assert len(backend.requests) == 1
 
 
 def test_a_connection_failure_names_the_action_and_the_error():
