@@ -8,9 +8,11 @@ import pulumi
 from catalog.deletion_guard import guard_deletions
 from catalog.environment import Environment, config_sas
 from catalog.loader import CatalogError, load_catalog
+from catalog.output_waits import install as wait_for_outputs_in_linear_time
 from catalog.stack import declare, export
 from provider.errors import ConfigError
 
+wait_for_outputs_in_linear_time()
 project_root = Path(__file__).parent
 catalog_file = Path("stacks") / f"{pulumi.get_stack()}.yaml"
 try:
