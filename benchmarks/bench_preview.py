@@ -85,7 +85,7 @@ import pulumi
 from trivial_provider import Trivial
 
 # Pulumi's serialize_provider leaves one more wrapper on the pure-Python Pickler per resource
-# (README, Scale); put back as found, as this project's resources do, or ~1000 resources fail.
+# (docs/scale.md); put back as found, as this project's resources do, or ~1000 resources fail.
 SET_BY_SERIALIZE_PROVIDER = ("_batch_setitems", "save_dict")
 
 for index in range(int(pulumi.Config().require("resources"))):

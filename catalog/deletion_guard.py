@@ -25,9 +25,9 @@ the pinned CLI 3.260.0:
   and marks the answer secret). The guard keeps only each voice's type and `voiceId`, never
   prints the answer; but the engine logs every property it sends at `-v=9`, so a verbose run
   shows the secrets the state holds: since no SAS is a resource input, only the config secrets
-  kept in config, which the same log shows in the provider's Configure call anyway (README,
-  Secrets: with the keys in config, 2 more lines of each per run; none with the keys in the
-  environment or Entra ID). A run started with `PV_ALLOW_VOICE_DELETES=1` reads nothing.
+  kept in config, which the same log shows in the provider's Configure call anyway
+  (docs/secrets.md: with the keys in config, 2 more lines of each per run; none with the keys in
+  the environment or Entra ID). A run started with `PV_ALLOW_VOICE_DELETES=1` reads nothing.
   That cost is taken for the guard: a voice deleted by accident cannot be had back.
 The provider host cannot do this check: the engine deletes without asking the provider first,
 so it sees no delete at preview, and never the stack as a whole. The service's list of voices

@@ -198,7 +198,7 @@ def export(resources: StackResources) -> None:
 
 
 def stack_outputs(resources: StackResources) -> dict[str, Any]:
-    """The outputs contract (README, "Using your voices"; schemas/stack-outputs.schema.json):
+    """The outputs contract (docs/outputs.md; schemas/stack-outputs.schema.json):
     per voice id what an app relies on, each consent's status, and the contract's version.
     (A run the deletion guard refuses stops before this, and keeps the outputs it had.)"""
     voices = {

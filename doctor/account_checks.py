@@ -89,7 +89,7 @@ def check_account_config(source: ConfigSource, environ: Mapping[str, str], stack
     if problems:
         todo = (
             f"fix it with `pulumi config set <key> <value> --stack {stack}` "
-            f"(or `pulumi config rm <key> --stack {stack}`; README: Configuration)"
+            f"(or `pulumi config rm <key> --stack {stack}`; docs/configuration.md)"
         )
         return AccountConfig(CheckResult.fail(STACK_CONFIG, "; ".join(problems), todo), None, authentication)
     assert settings is not None

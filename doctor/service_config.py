@@ -68,7 +68,7 @@ def check_service_config(source: ConfigSource, environ: Mapping[str, str], stack
             CheckResult.fail(
                 STACK_CONFIG,
                 "; ".join(other_problems),
-                f"fix it with `pulumi config set <key> <value> --stack {stack}` (README: Configuration)",
+                f"fix it with `pulumi config set <key> <value> --stack {stack}` (docs/configuration.md)",
             )
         )
     else:

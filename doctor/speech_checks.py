@@ -136,7 +136,7 @@ def _credential(service: ServiceConfig, stack: str) -> CheckResult:
         with _client(service, service.settings.auth()) as client:
             client.get(PROJECT, PROBE_ID)
     except ConfigError as error:
-        return CheckResult.fail(CREDENTIAL, error.message, "see README: Configuration")
+        return CheckResult.fail(CREDENTIAL, error.message, "see docs/configuration.md")
     except CustomVoiceApiError as error:
         return _refused(error, entra, identity, service, stack)
     if entra:

@@ -113,7 +113,7 @@ def _managed_container(spec: StorageSpec, source: ConfigSource, environ: Mapping
         # Minted as at a voice's create (`provider.storage.sas`), valid a few minutes.
         sas_url = short_lived_container_url(url, settings, timedelta(minutes=5))
     except ConfigError as error:
-        return CheckResult.fail(MANAGED_STORAGE, error.message, "see README: Configuration")
+        return CheckResult.fail(MANAGED_STORAGE, error.message, "see docs/configuration.md")
     except AzureError as error:  # getting a user delegation key
         return CheckResult.fail(
             MANAGED_STORAGE,

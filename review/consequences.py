@@ -1,9 +1,9 @@
 """What a change means, in words: for a voice, whether its speakerProfileId (what SSML and
 every app speaking with it name it by) ends; for the others, what goes with them.
 
-The rules are the providers' (README, "The PersonalVoice resource", "Project and Consent
-resources", "The storage resources"): the service cannot edit a voice, consent or project, so a
-replacement is a new one (a new speakerProfileId), and an in-place update of them changes only
+The rules are the providers' (docs/resources.md: the PersonalVoice resource, Project and
+Consent resources, the storage resources): the service cannot edit a voice, consent or project,
+so a replacement is a new one (a new speakerProfileId), and an in-place update of them changes only
 how they are reached (a SAS token, the API version), nothing in the service; a project
 replaced or deleted takes its consents and voices along, a consent its voices. A Speech account
 replaced or deleted is deleted in Azure with every project, consent and voice in it; one updated

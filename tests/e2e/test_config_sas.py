@@ -191,7 +191,7 @@ def test_the_token_goes_only_to_its_container_and_rotates_without_a_replacement(
     del project.env["PV_SAS_TOKEN"]
     kept = verbose_up(project, tmp_path / "tmpdir-config", scanned=False)
     assert 1 <= kept.only_in_configure(second.split("sig=")[1].split("&")[0]) <= 2
-    # Where it lives: among the default provider's inputs in state, encrypted (README, Secrets).
+    # Where it lives: among the default provider's inputs in state, encrypted (docs/secrets.md).
     deployment = json.loads(project.pulumi("stack", "export").stdout)["deployment"]
     [provider] = [r for r in deployment["resources"] if r["type"] == "pulumi:providers:pulumi-python"]
     assert set(provider["inputs"]["personal-voice:sasToken"]) == {*SECRET_SIG, "ciphertext"}

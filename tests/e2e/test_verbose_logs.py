@@ -10,7 +10,7 @@ folder of the test's own), counted over all of it.
   (the default provider's inputs hold every config value), once per provider the run starts;
   and, once the state records them among those inputs, in the deletion guard's read of the
   state (catalog/deletion_guard.py), which the engine logs with the state's secrets in the
-  clear; nowhere else (README, Secrets). Config sasToken is the same:
+  clear; nowhere else (docs/secrets.md). Config sasToken is the same:
   tests/e2e/test_config_sas.py counts it, and none when it comes from PV_SAS_TOKEN.
 """
 

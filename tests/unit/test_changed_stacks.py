@@ -106,6 +106,7 @@ def stacks_after(repo: Path, capsys: pytest.CaptureFixture[str], changes: dict[s
         ({"provider/client.py": "# provider, changed\n"}, ["prod", "staging"]),
         ({"Pulumi.yaml": "name: personal-voice\ndescription: changed\n"}, ["prod", "staging"]),
         ({"README.md": "# readme, changed\n"}, []),
+        ({"docs/secrets.md": "# Secrets, changed\n", "mkdocs.yml": "site_name: changed\n"}, []),
         # the local stack is never the pipelines' (scripts/dev-up and CI run it)
         ({"stacks/dev.yaml": catalog("stacks/dev-audio/consent.wav") + "# x\n"}, []),
         ({"stacks/dev-audio/consent.wav": "new dev audio"}, []),

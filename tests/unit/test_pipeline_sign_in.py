@@ -32,7 +32,7 @@ def test_missing_settings_are_named_before_anything_is_tried(tmp_path, args):
     assert done.returncode == 1
     assert done.stdout == (
         "::error::the repository (or its environment) lacks: variable PULUMI_BACKEND_URL, secret "
-        "PULUMI_CONFIG_PASSPHRASE; README, Pull requests and pipelines, lists the settings\n"
+        "PULUMI_CONFIG_PASSPHRASE; docs/pipelines.md lists the settings\n"
     )
     assert "called" not in done.stderr
 
