@@ -5,5 +5,5 @@ Markdown out (`python -m review`, `scripts/preview-review`).
 `fields` what changed in its inputs (secrets kept secret), `changes` makes one change per
 resource (a replace is several steps; a protected resource's change is blocked), and
 `consequences`, `summary` and `markdown` (with `markup`) say what that means for the voices
-and their speakerProfileIds. `cli` is the command line.
+and their speakerProfileIds; `diagram` draws the cascade (Mermaid). `cli` is the command line.
 """

@@ -103,6 +103,17 @@ class ResourceChange:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A resource the change leaves as it is: what the diagram hangs the changed ones from."""
+
+    urn: str
+    kind: Kind
+    id: str
+    # What its state depends on, and the accounts that hold it.
+    dependencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Review:
     changes: tuple[ResourceChange, ...]
     unchanged: Counter[Kind]
@@ -112,6 +123,8 @@ class Review:
     failures: tuple[str, ...]
     failed: bool
     stack_outputs: Mapping[str, Any]
+    # The resources of the preview that do not change (listed or not by `--show-sames`).
+    kept: tuple[Kept, ...] = ()
 
     def label(self, urn: str) -> str:
         return label_of(urn, self.changes)
@@ -171,14 +184,22 @@ def review_of(preview: Preview) -> Review:
     # What this change deletes (of which the accounts, in Azure, with everything they hold).
     ended = {change.urn for change in changes if change.op in (Op.REPLACE, Op.DELETE) and change.blocked is None}
     unchanged: Counter[Kind] = Counter()
+    kept: list[Kept] = []
     for urn, (kind, same) in no_change.items():
-        ended_with = [account for account in _accounts_holding(held.get(urn), accounts) if account in ended]
+        holding = _accounts_holding(held.get(urn), accounts)
+        ended_with = [account for account in holding if account in ended]
         if ended_with:
             changes.append(_deleted_with(urn, kind, held[urn], ended_with, changes))
             # The preview counted it as the same; it is not.
             same_not_unchanged += same
-        elif same:
+            continue
+        if same:
             unchanged[kind] += 1
+        if urn in held:
+            state = held[urn]
+            kept.append(
+                Kept(urn, kind, resource_id(kind, state.inputs, name_of_urn(urn)), (*state.dependencies, *holding))
+            )
     changes = [_with_cascade(change, changes) for change in changes]
     counted_same = preview.change_summary.get("same", 0) - same_not_unchanged
     return Review(
@@ -188,6 +209,7 @@ def review_of(preview: Preview) -> Review:
         failures=_failures(preview.errors, blocked),
         failed=bool(preview.errors),
         stack_outputs=_stack_outputs(preview.steps),
+        kept=tuple(kept),
     )
 
 

@@ -1,9 +1,10 @@
-"""The review as Markdown: the first line, then a table per group (voices, consents,
+"""The review as Markdown: the first line, the cascade as a diagram, then a table per group (voices, consents,
 projects, storage) with a row per changed resource, the unchanged ones counted, and why the
 preview failed when it did."""
 
 from review.changes import Op, ResourceChange, Review
 from review.consequences import consequence
+from review.diagram import diagram
 from review.fields import shown
 from review.markup import block, cell, code
 from review.resources import Group
@@ -15,6 +16,9 @@ _HEADER = "| change | id | what changed | consequence |\n|---|---|---|---|"
 
 def render(review: Review) -> str:
     parts = [first_line(review)]
+    drawn = diagram(review)
+    if drawn:
+        parts.append(drawn)
     for group in Group:
         rows = sorted(
             (c for c in review.changes if c.kind.group is group),
