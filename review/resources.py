@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from provider.redaction import redact
 from review.fields import is_hidden
 
 DYNAMIC_PACKAGE = "pulumi-python"
@@ -84,8 +85,9 @@ def kind_of(type_token: str) -> Kind | None:
 
 
 def resource_id(kind: Kind, inputs: Mapping[str, Any], fallback: str) -> str:
-    """The id from the inputs, when they show it (a value may be secret or not known yet)."""
+    """The id from the inputs, when they show it (a value may be secret or not known yet); a
+    signature or key in it redacted, as anywhere in the review."""
     values = [inputs.get(name) for name in kind.id_inputs]
     if values and all(isinstance(value, str) and not is_hidden(value) for value in values):
-        return "/".join(str(value) for value in values)
+        return redact("/".join(str(value) for value in values))
     return fallback
