@@ -16,7 +16,8 @@ from review.changes import Op, ResourceChange, Review
 from review.fields import shown
 from review.resources import ACCOUNT, CONSENT, PROJECT, VOICE, Group, Kind
 
-MAX_NODES = 40
+# About a screen of GitHub's comment; the tables below hold every change.
+MAX_NODES = 25
 # What holds a resource, innermost first: a voice hangs from its consent, else its project, else its account.
 _HOLDERS = {VOICE: (CONSENT, PROJECT, ACCOUNT), CONSENT: (PROJECT, ACCOUNT), PROJECT: (ACCOUNT,)}
 _ENDING = (Op.REPLACE, Op.DELETE)

@@ -25,7 +25,8 @@ import pytest
 
 from review.cli import main
 from tests.e2e.conftest import ROOT, SAS_CONTAINER, SAS_SIGNATURES, Project, sas_token
-from tests.review_tables import Row, first_line, rows
+from tests.mermaid_check import mermaid_check
+from tests.review_tables import Row, drawn, first_line, rows
 from tests.storage_fixtures import ACCOUNT_KEY, Azurite
 
 pytestmark = pytest.mark.e2e
@@ -79,6 +80,8 @@ def catalog_for(azurite: Azurite) -> dict[str, Any]:
 class Walkthrough:
     def __init__(self, project: Project, base: dict[str, Any], tmp_path: Path) -> None:
         self.project, self.base, self.tmp_path = project, base, tmp_path
+        # Each review that draws a diagram, for Mermaid's parser at the end.
+        self.with_diagrams: list[Path] = []
 
     def catalog(self, *changes) -> None:
         catalog = copy.deepcopy(self.base)
@@ -95,6 +98,9 @@ class Walkthrough:
         assert result.returncode == expect_exit, f"{kind}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
         self.project.transcript.append(kept.read_text())
         save(kind, kept.read_text())
+        if "```mermaid" in result.stdout:
+            self.with_diagrams.append(self.tmp_path / f"{kind}.md")
+            self.with_diagrams[-1].write_text(result.stdout)
         return result.stdout
 
 
@@ -228,6 +234,15 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     for voice_id, row in found["Voices"].items():
         assert row.what == f"no change of its own: replaced with project {PROJECT} and consent jessica-consent"
         assert row.consequence.startswith(ends(profiles[voice_id]))
+    # The diagram: the project takes its consent along, the consent its voices, each naming the
+    # speakerProfileId that ends; all of them replaced.
+    nodes, edges = drawn(review)
+    consent = "consent jessica-consent / replace"
+    assert edges == {(f"project {PROJECT} / replace", "==>", consent)} | {
+        (consent, "==>", f"voice {voice_id} / replace / ends speakerProfileId {profile}")
+        for voice_id, profile in profiles.items()
+    }
+    assert {style for _, style in nodes.values()} == {"replace"}
     # With the replacement steps listed too (several steps for one resource), the same review.
     with_steps = project.pulumi("preview", "--json", "--show-sames", "--show-replacement-steps").stdout
     save("project-description-changed-with-replacement-steps", with_steps)
@@ -316,6 +331,10 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     walk.catalog(protect_jessica, jessica_prefix)
     review = walk.review("protected-voice-replaced", "--fail-on", "replace,delete", expect_exit=3)
     assert first_line(review) == "blocked: protected voice JessicaVoice would be replaced, so `pulumi up` fails"
+    jessica_node = (
+        f"voice JessicaVoice (protected) / replace blocked: protected / speakerProfileId {jessica_profile} stays"
+    )
+    assert (jessica_node, "blocked") in drawn(review)[0].values()
     assert rows(review)["Voices"] == {
         "JessicaVoice": Row(
             "**blocked** replace",
@@ -390,6 +409,12 @@ def test_each_kind_of_change_has_its_rows_and_first_line(project: Project, azuri
     assert {voice_id: row.consequence for voice_id, row in rows(review)["Voices"].items()} == {
         voice_id: ends(profile) for voice_id, profile in profiles.items()
     }
+    assert {style for _, style in drawn(review)[0].values()} == {"delete"}
+
+    # Mermaid's own parser reads every diagram of the walkthrough (one node process).
+    checked = mermaid_check(walk.with_diagrams)
+    assert checked.status == 0, checked.failures
+    assert len(walk.with_diagrams) == 14, [path.name for path in walk.with_diagrams]
 
 
 def _review_of(preview_json: str) -> str:

@@ -4,7 +4,6 @@ the change is large, that hostile names cannot break it nor a secret show in it,
 Mermaid's own parser (tools/mermaid-check) accepts every diagram the review tests meet."""
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,42 +11,11 @@ import pytest
 
 from review.diagram import CLASSES, MAX_NODES
 from tests.mermaid_check import mermaid_check
-from tests.review_tables import first_line, rows
+from tests.review_tables import diagram_of, drawn, first_line, rows
 from tests.unit.test_review import DATA, PROJECT, preview, profile, reviewed
 from tests.unit.test_review_accounts import members_replaced, with_account
 
-NODE = re.compile(r'^  (?P<id>n\d+|more)\["(?P<label>[^"]*)"\]:::(?P<style>\w+)$')
-EDGE = re.compile(r"^  (?P<parent>n\d+) (?P<arrow>==>\|takes along\||-->|-\.->) (?P<child>n\d+)$")
-# What a label may hold: the characters written as they are, line breaks and entity codes.
-SAFE_LABEL = re.compile(r"^(?:[\w .,:/_\-+=@!?'()]|<br>|#\d+;)*$")
 NO_CHANGE = ("no-change", "sas-rotated", "catalog-mistake", "account-unchanged")
-
-
-def diagram_of(review: str) -> str:
-    found = re.search(r"^```mermaid\n(.*?)^```$", review, re.MULTILINE | re.DOTALL)
-    assert found, f"no diagram in:\n{review}"
-    return found.group(1)
-
-
-def drawn(review: str) -> tuple[dict[str, tuple[str, str]], set[tuple[str, str, str]]]:
-    """The diagram's nodes ({id: (label as plain lines joined by " / ", style)}) and edges
-    ({(parent label, arrow, child label)}); every line of it is a node, an edge or a classDef."""
-    nodes, edges = {}, []
-    lines = diagram_of(review).splitlines()
-    assert lines[0] == "flowchart LR"
-    for line in lines[1:]:
-        if node := NODE.match(line):
-            assert SAFE_LABEL.match(node["label"]), node["label"]
-            nodes[node["id"]] = (_plain(node["label"]), node["style"])
-        elif edge := EDGE.match(line):
-            edges.append((edge["parent"], edge["arrow"], edge["child"]))
-        else:
-            assert line.startswith("  classDef "), line
-    return nodes, {(nodes[p][0], arrow.split("|")[0], nodes[c][0]) for p, arrow, c in edges}
-
-
-def _plain(label: str) -> str:
-    return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), label).replace("<br>", " / ")
 
 
 def styles(review: str) -> dict[str, str]:
@@ -213,13 +181,14 @@ def test_a_large_change_caps_the_nodes_and_says_how_many_more_changes_the_tables
     text = reviewed(many_voices(200, replaced=150))[1]
     nodes, _ = drawn(text)
     assert len(nodes) == MAX_NODES
-    # 1 consent and 153 voices change: 40 nodes hold the project they hang from, the consent, 37 voices and
-    # "more", which counts the 116 voices not drawn and the 50 unchanged ones (one node, not drawn either).
+    # 1 consent and 153 voices change: the nodes hold the project they hang from, the consent, the voices that
+    # fit and "more", which counts the voices not drawn and the 50 unchanged ones (one node, not drawn either).
+    voices_drawn = MAX_NODES - 3
     assert nodes["more"] == (
-        "116 more changes and 50 more unchanged not drawn / the tables list every change",
+        f"{153 - voices_drawn} more changes and 50 more unchanged not drawn / the tables list every change",
         "unchanged",
     )
-    assert sum(1 for label, _ in nodes.values() if "ends speakerProfileId" in label) == 37
+    assert sum(1 for label, _ in nodes.values() if "ends speakerProfileId" in label) == voices_drawn
     assert len(rows(text)["Voices"]) == 153
 
 
@@ -258,7 +227,7 @@ def test_a_secret_never_shows_a_sas_signature_is_cut_and_a_secret_id_gives_way_t
     step = next(s for s in document["steps"] if s["op"] == "delete")
     step["oldState"]["inputs"]["voiceId"] = "https://a.example/c?sv=1&sig=TopSecretSignature%3D"
     text = reviewed(document)[1]
-    assert "TopSecretSignature" not in diagram_of(text)
+    assert "TopSecretSignature" not in text  # nor in the tables
     assert drawn(text)[0]["n2"][0].startswith("voice https://a.example/c?[secret] / delete / ends speakerProfileId")
     step["oldState"]["inputs"]["voiceId"] = "[secret]"
     labels = [label for label, _ in drawn(reviewed(document)[1])[0].values()]
