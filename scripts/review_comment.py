@@ -67,8 +67,11 @@ def cut(text: str, limit: int) -> str:
         return text
     kept = text[: max(0, limit - len(CUT_NOTE) - 4)]
     kept = kept[: kept.rfind("\n") + 1] if "\n" in kept else ""
-    # A code block left open would swallow everything after it.
-    if sum(1 for line in kept.splitlines() if line.lstrip().startswith("```")) % 2:
+    # A code block left open would swallow everything after it; half a diagram would not draw.
+    fences = [line for line in kept.splitlines(keepends=True) if line.lstrip().startswith("```")]
+    if len(fences) % 2 and fences[-1].strip() == "```mermaid":
+        kept = kept[: kept.rindex(fences[-1])]
+    elif len(fences) % 2:
         kept += "```\n"
     return kept.rstrip("\n") + CUT_NOTE
 

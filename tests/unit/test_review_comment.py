@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.review_comment import MARKER, MAX_CHARACTERS, StackReview, body, cut, shares
+from scripts.review_comment import CUT_NOTE, MARKER, MAX_CHARACTERS, StackReview, body, cut, shares
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = "https://github.com/contoso/voices/actions/runs/42"
@@ -88,6 +88,12 @@ def test_a_cut_never_leaves_a_code_block_open():
     assert len(kept) <= 500
     assert sum(1 for line in kept.splitlines() if line.startswith("```")) % 2 == 0
     assert cut("short\n", 500) == "short\n"
+
+
+def test_a_cut_in_a_diagram_leaves_it_out_rather_than_half_drawn():
+    text = "summary\n\n```mermaid\nflowchart LR\n" + "".join(f'  n{i}["voice {i}"]\n' for i in range(100)) + "```\n"
+    kept = cut(text, 500)
+    assert kept == "summary" + CUT_NOTE
 
 
 def test_shares_give_short_texts_all_they_need_and_split_the_rest():
