@@ -12,7 +12,7 @@ import pytest
 from review.diagram import CLASSES, MAX_NODES
 from tests.mermaid_check import mermaid_check
 from tests.review_tables import diagram_of, drawn, first_line, rows
-from tests.unit.test_review import DATA, PROJECT, preview, profile, reviewed
+from tests.unit.test_review import DATA, PROJECT, changed, preview, profile, reviewed
 from tests.unit.test_review_accounts import members_replaced, with_account
 
 NO_CHANGE = ("no-change", "sas-rotated", "catalog-mistake", "account-unchanged")
@@ -35,6 +35,7 @@ def the_previews() -> dict[str, dict[str, Any]]:
         "account-deleted-with-its-project": with_account("project-deleted", "delete"),
         "account-updated": with_account("no-change", "update", tags={"team": "voices"}),
         "account-unchanged": with_account("no-change", "same"),
+        "voice-imported": changed("mark", "import"),
     }
     return documents
 
@@ -137,6 +138,14 @@ def test_each_kind_of_change_has_its_class(kind, expected):
     assert styles(reviewed(preview(kind))[1]) == {label.format(**profiles): style for label, style in expected.items()}
 
 
+def test_an_op_the_review_has_no_words_for_is_named_as_the_cli_names_it():
+    nodes = drawn(reviewed(changed("mark", "import"))[1])[0]
+    assert (
+        "voice MarkVoice / import / speakerProfileId " + profile("no-change", "MarkVoice"),
+        "other",
+    ) in nodes.values()
+
+
 def test_the_unchanged_siblings_of_a_change_are_one_node_per_kind():
     nodes, edges = drawn(reviewed(preview("voice-removed"))[1])
     assert ("consent jessica-consent / unchanged", "-.->", "2 voices unchanged") in edges
@@ -234,10 +243,16 @@ def test_a_secret_never_shows_a_sas_signature_is_cut_and_a_secret_id_gives_way_t
     assert "voice lisa / delete / ends speakerProfileId " + profile("voice-removed", "LisaVoice") in labels
 
 
-def test_every_class_used_is_defined():
-    text = reviewed(preview("protected-voice-with-its-project"))[1]
-    defined = {line.split()[1] for line in diagram_of(text).splitlines() if line.startswith("  classDef ")}
-    assert defined == set(CLASSES)
+def test_every_class_a_node_has_is_defined_and_styled_apart():
+    used = set()
+    for name, document in the_previews().items():
+        if name not in NO_CHANGE:
+            text = reviewed(document)[1]
+            defined = {line.split()[1] for line in diagram_of(text).splitlines() if line.startswith("  classDef ")}
+            used |= {style for _, style in drawn(text)[0].values()}
+            assert used <= defined
+    assert used == set(CLASSES)
+    assert len(set(CLASSES.values())) == len(CLASSES)
 
 
 def test_mermaid_parses_every_diagram_of_the_review_tests_and_refuses_a_broken_one(tmp_path: Path):
@@ -259,4 +274,4 @@ def test_mermaid_parses_every_diagram_of_the_review_tests_and_refuses_a_broken_o
     assert set(checked.failures) == {str(tmp_path / "broken.mmd")}
     assert "Parse error" in checked.failures[str(tmp_path / "broken.mmd")]
     assert checked.summary == f"mermaid-check: {len(files)} of {len(files) + 1} diagrams valid"
-    assert len(files) == len(documents) - len(NO_CHANGE) == 23
+    assert len(files) == len(documents) - len(NO_CHANGE) == 24
