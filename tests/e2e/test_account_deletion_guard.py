@@ -6,6 +6,7 @@ account and every speakerProfileId that ends. The accounts are in the emulator's
 
 import io
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from emulator.arm.models import AccountKey
 from review.cli import main
 from tests.e2e.catalogs import CATALOG
 from tests.e2e.conftest import Project
-from tests.review_tables import first_line, rows
+from tests.mermaid_check import mermaid_check
+from tests.review_tables import drawn, first_line, rows
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +69,9 @@ def refused(project: Project, why: str) -> None:
 
 
 @pytest.mark.parametrize("project", ["account"], indirect=True)
-def test_a_preview_that_would_end_the_account_is_refused_naming_every_voice_in_it(project: Project) -> None:
+def test_a_preview_that_would_end_the_account_is_refused_naming_every_voice_in_it(
+    project: Project, tmp_path: Path
+) -> None:
     project.write_catalog(with_accounts({"main": DECLARED, "spare": SPARE}))
     project.pulumi("up", "--yes")
     accounts = project.accounts
@@ -103,6 +107,18 @@ def test_a_preview_that_would_end_the_account_is_refused_naming_every_voice_in_i
             f"`{voice_id}` (speakerProfileId `{profiles[voice_id]}`)" for voice_id in ("JessicaVoice", "MarkVoice")
         )
     )
+    # Its diagram: the account takes the project along, the project its consent, the consent its voices.
+    nodes, edges = drawn(text)
+    project_node, consent = "project contoso-personal-voices / delete", "consent jessica-consent / delete"
+    (account_node,) = (label for label, _ in nodes.values() if label.startswith("Speech account contoso-voices"))
+    assert account_node.endswith(" / delete")
+    assert {(parent, arrow) for parent, arrow, child in edges if child == project_node} == {(account_node, "==>")}
+    assert (project_node, "==>", consent) in edges
+    for voice_id, profile in profiles.items():
+        assert (consent, "==>", f"voice {voice_id} / delete / ends speakerProfileId {profile}") in edges
+    assert {style for label, style in nodes.values() if "spare" not in label} == {"delete"}
+    (tmp_path / "review.md").write_text(text)
+    assert mermaid_check([tmp_path / "review.md"]).status == 0
 
 
 def voices_in(project: Project, account_name: str) -> dict[str, dict[str, Any]]:
