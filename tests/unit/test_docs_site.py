@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.mermaid_check import mermaid_check
+
 ROOT = Path(__file__).resolve().parents[2]
 # Generated pages (docs/reference/), which the nav takes in separately.
 GENERATED = "reference/"
@@ -173,3 +175,28 @@ def test_a_broken_link_fails_the_strict_build(tmp_path: Path, target: str) -> No
 
     assert built.returncode != 0
     assert f"Doc file 'secrets.md' contains a link '{target}'" in built.stderr
+
+
+def test_every_diagram_of_the_readme_and_the_docs_parses_with_mermaids_own_parser() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    with_diagrams = [page for page in pages if "```mermaid" in page.read_text()]
+    assert ROOT / "README.md" in with_diagrams
+    checked = mermaid_check(with_diagrams)
+    assert checked.status == 0, checked.failures
+
+
+def test_the_review_diagram_shown_in_the_docs_is_what_the_review_draws_today() -> None:
+    preview = ROOT / "tests" / "unit" / "data" / "preview" / "consent-replaced.json"
+    with preview.open() as stdin:
+        review = subprocess.run(
+            [sys.executable, "-m", "review"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            cwd=ROOT,
+        ).stdout
+    diagram = re.search(r"```mermaid\n.*?```\n", review, re.DOTALL)
+    assert diagram is not None
+    assert diagram.group(0) in (ROOT / "docs" / "reviewing.md").read_text()
