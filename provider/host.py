@@ -3,7 +3,7 @@ things added.
 
 - It serves many calls at once: Pulumi's host has 4 workers, so a `pulumi up` of 50 voices
   created 4 at a time, each waiting out its provisioning. The pool here has
-  `PV_PROVIDER_WORKERS` (default 128) workers; the Speech resource's quota is kept by the
+  `PV_PROVIDER_WORKERS` (default 1024) workers; the Speech resource's quota is kept by the
   request budget (`provider.speech.request_budget`), not by a small pool.
 - Errors raised on purpose (`provider.errors.ProviderError`: API answers, refusals, config
   problems, failed or timed-out resources) reach the CLI as their message alone; anything
@@ -34,7 +34,11 @@ from provider.errors import ProviderError
 WORKERS_ENVIRONMENT_VARIABLE = "PV_PROVIDER_WORKERS"
 # A folder: the host profiles itself into it (benchmarks/bench_preview.py --profile). Unset, nothing is profiled.
 PROFILE_ENVIRONMENT_VARIABLE = "PV_PROVIDER_PROFILE"
-DEFAULT_WORKERS = 128
+# Every create waiting for its Speech resource's budget holds a worker (and a slot of the engine's
+# --parallel) until it is sent: with fewer workers than waiting creates, the creates of one
+# resource hold them all and another resource's wait behind them (docs/scale.md). The pool makes
+# its threads only as calls come, so a small run does not pay for a large number.
+DEFAULT_WORKERS = 1024
 ENGINE_CHECK_INTERVAL_SECONDS = 2.0
 _ENGINE_CHECK_TIMEOUT_SECONDS = 5.0
 

@@ -22,7 +22,7 @@ from provider.errors import ConfigError, Refused
 def test_one_worker_is_enough_and_spaces_are_ignored():
     assert host.workers({"PV_PROVIDER_WORKERS": "1"}) == 1
     assert host.workers({"PV_PROVIDER_WORKERS": " 7 "}) == 7
-    assert host.workers({"PV_PROVIDER_WORKERS": "  "}) == 128
+    assert host.workers({"PV_PROVIDER_WORKERS": "  "}) == host.DEFAULT_WORKERS
 
 
 def test_a_bad_worker_count_says_what_to_give():

@@ -182,7 +182,7 @@ def wait_until(condition, seconds: float = 15.0) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("given", "expected"), [({}, 128), ({"PV_PROVIDER_WORKERS": "300"}, 300)])
+@pytest.mark.parametrize(("given", "expected"), [({}, 1024), ({"PV_PROVIDER_WORKERS": "300"}, 300)])
 def test_the_worker_count_comes_from_the_environment(given, expected):
     assert workers(given) == expected
 
