@@ -27,6 +27,7 @@ and preview, no-op `up` and refresh:
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -69,7 +70,10 @@ def main() -> None:
         "is always this one's",
     )
     parser.add_argument(
-        "--parallel", type=int, default=64, help="pulumi's --parallel (its default is 4 per CPU core: 8 on 2 cores)"
+        "--parallel",
+        type=int,
+        help="pulumi's --parallel (its default is 4 per CPU core: 8 on 2 cores); default: the voices, at least 64, "
+        "as docs/scale.md advises",
     )
     parser.add_argument(
         "--accounts",
@@ -78,8 +82,21 @@ def main() -> None:
         help=f"Speech accounts in the stack, in the emulator's ARM front (at most {len(REGIONS)}); 0: config "
         "speechEndpoint, as before",
     )
+    parser.add_argument(
+        "--skip-checkpoints",
+        action="store_true",
+        help="PULUMI_SKIP_CHECKPOINTS=true: the engine writes the state at the end of each command, not after "
+        "each step (docs/scale.md)",
+    )
+    parser.add_argument(
+        "--pulumi-floor",
+        action="store_true",
+        help="then Pulumi's own up of as many trivial resources holding the same data (the voices' outputs), "
+        "with the same engine settings: what any Pulumi program creating this state pays",
+    )
     parser.add_argument("--account-provisioning", type=float, default=1.0, help="seconds per account create")
     args = parser.parse_args()
+    args.parallel = args.parallel or max(64, args.voices)
     if not 0 <= args.accounts <= len(REGIONS):
         parser.error(f"--accounts must be 0 to {len(REGIONS)}")
     pulumi_bin = subprocess.run(
@@ -88,9 +105,13 @@ def main() -> None:
     if args.accounts:
         run_with_accounts(args, pulumi_bin)
         return
+    # (The single-resource mode's floor is the quota floor alone; --pulumi-floor is for --accounts.)
 
     backend = CustomVoiceBackend(keys=[KEY], provisioning_seconds=args.provisioning)
-    with EmulatorServer(backend) as server, speech_stack(pulumi_bin, args.project, server.url, args.voices) as run:
+    with (
+        EmulatorServer(backend) as server,
+        speech_stack(pulumi_bin, args.project, server.url, args.voices, engine_environment(args)) as run,
+    ):
         parallel = f"--parallel={args.parallel}"
         up, peak_kib, cpu = run.timed_with_processes("up", "--yes", "--skip-preview", parallel)
         up_requests, refused = backend.requests, backend.request_window.refused
@@ -102,7 +123,7 @@ def main() -> None:
     lower_bound = max(2 * args.provisioning, len(up_requests) / rate)
     print(
         f"N={args.voices} voices, provisioning {args.provisioning:g} s, quota {S0_QUOTA} (requests/seconds), "
-        f"--parallel {args.parallel}"
+        f"--parallel {args.parallel}{', checkpoints skipped' if args.skip_checkpoints else ''}"
     )
     floor = quota_floor(args.voices, args.provisioning, S0_QUOTA)
     print(f"up:          {up:7.1f} s   lower bound {lower_bound:.1f} s   ratio {up / lower_bound:.2f}x")
@@ -137,7 +158,13 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
         servers = arm.accounts.endpoints
         identity = {"IDENTITY_ENDPOINT": f"{server.url}{TOKEN_PATH}", "IDENTITY_HEADER": header}
         config = {"armEndpoint": arm.url, "armCaBundle": str(ca_file)}
-        with stack(pulumi_bin, args.project, config, accounts_catalog(args.voices, args.accounts), identity) as run:
+        with stack(
+            pulumi_bin,
+            args.project,
+            config,
+            accounts_catalog(args.voices, args.accounts),
+            {**identity, **engine_environment(args)},
+        ) as run:
             parallel = f"--parallel={args.parallel}"
             up, peak_kib, cpu = run.timed_with_processes("up", "--yes", "--skip-preview", parallel)
             backends = servers.backends()
@@ -145,6 +172,9 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
             failed = args.voices - sum(v["status"] == "Succeeded" for b in backends for v in b.list_personal_voices())
             state_bytes = run.state_file().stat().st_size
             later = after_up(run, parallel, backends)
+            floor_of_pulumi = (
+                pulumi_floor(pulumi_bin, run, parallel, engine_environment(args)) if args.pulumi_floor else None
+            )
     shares = voice_shares(args.voices, args.accounts)
     floors = [args.account_provisioning + quota_floor(share, args.provisioning, S0_QUOTA) for share in shares]
     slower = max(floors)
@@ -152,6 +182,7 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
     print(
         f"N={args.voices} voices over {args.accounts} accounts, provisioning {args.provisioning:g} s (accounts "
         f"{args.account_provisioning:g} s), quota {S0_QUOTA} per account, --parallel {args.parallel}"
+        f"{', checkpoints skipped' if args.skip_checkpoints else ''}"
     )
     for index, (floor, share, (count, refused, held)) in enumerate(zip(floors, shares, per_account, strict=True)):
         print(
@@ -169,6 +200,13 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
     print(f"state file:  {state_bytes / 1024 / 1024:.1f} MiB")
     for name, (seconds, counts) in later.items():
         print(f"{name + ':':12} {seconds:7.1f} s   requests per account {counts}")
+    if floor_of_pulumi:
+        seconds, floor_bytes = floor_of_pulumi
+        bound = max(slower, seconds)
+        print(
+            f"Pulumi's own up of the same state ({floor_bytes / 1024 / 1024:.1f} MiB, trivial resources): {seconds:.1f} s; "
+            f"up to the larger of it and the slower quota floor: {up / bound:.2f}x"
+        )
 
 
 def print_cpu(cpu: dict[str, float], wall: float) -> None:
@@ -178,6 +216,72 @@ def print_cpu(cpu: dict[str, float], wall: float) -> None:
     print(f"CPU:         {total:.1f} s of the {cores} x {wall:.1f} s there were ({total / (cores * wall):.0%})")
     for kind, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
         print(f"  {kind:24} {seconds:7.1f} s")
+
+
+# Pulumi's own floor for an up: trivial dynamic resources, each holding one resource's data.
+FLOOR_PROVIDER = '''"""A dynamic provider that does nothing (pickled by reference, as this project's)."""
+
+from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
+
+
+class Trivial(Resource):
+    def __init__(self, name, data):
+        super().__init__(TrivialProvider(), name, {"name": name, "data": data})
+
+
+class TrivialProvider(ResourceProvider):
+    def create(self, props):
+        return CreateResult(props["name"], props)
+
+    def read(self, id_, props):
+        return ReadResult(id_, props)
+'''
+FLOOR_PROGRAM = '''"""Trivial dynamic resources, one per entry of resource-data.json."""
+
+import json
+import pickle
+
+from trivial_provider import Trivial
+
+
+# As bench_preview's floor: put pickle back after each declaration, or ~1000 resources fail.
+SET_BY_SERIALIZE_PROVIDER = ("_batch_setitems", "save_dict")
+for index, data in enumerate(json.load(open("resource-data.json"))):
+    found = {name: vars(pickle._Pickler)[name] for name in SET_BY_SERIALIZE_PROVIDER}
+    Trivial(f"trivial-{index:04d}", data)
+    for name, value in found.items():
+        setattr(pickle._Pickler, name, value)
+'''
+
+
+def pulumi_floor(pulumi_bin: str, voices: "Run", parallel: str, environment: dict[str, str]) -> tuple[float, int]:
+    """Pulumi's own `up` of as many trivial resources as `voices` has, each holding one of its
+    resources' outputs as a string: seconds, and the state file's size."""
+    resources = json.loads(voices.state_file().read_text())["checkpoint"]["latest"]["resources"]
+    data = [
+        json.dumps({k: v for k, v in resource.get("outputs", {}).items() if k != "__provider"})
+        for resource in resources
+        if resource.get("custom") and not resource["type"].startswith("pulumi:providers:")
+    ]
+    with tempfile.TemporaryDirectory(prefix="bench-pulumi-floor-") as temporary:
+        home = Path(temporary)
+        directory = home / "project"
+        directory.mkdir()
+        (home / "state").mkdir()
+        settings = project_settings(ROOT)
+        settings["name"] = "pulumi-floor"
+        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings))
+        (directory / "__main__.py").write_text(FLOOR_PROGRAM)
+        (directory / "trivial_provider.py").write_text(FLOOR_PROVIDER)
+        (directory / "resource-data.json").write_text(json.dumps(data))
+        floor = Run(directory, {**cli_environment(pulumi_bin, ROOT, home), **environment})
+        floor.pulumi("stack", "init")
+        seconds = floor.timed("up", "--yes", "--skip-preview", parallel)
+        return seconds, floor.state_file().stat().st_size
+
+
+def engine_environment(args: argparse.Namespace) -> dict[str, str]:
+    return {"PULUMI_SKIP_CHECKPOINTS": "true"} if args.skip_checkpoints else {}
 
 
 def voice_shares(voices: int, accounts: int) -> list[int]:
@@ -340,9 +444,11 @@ def stack(
 
 
 @contextmanager
-def speech_stack(pulumi_bin: str, project: Path, endpoint: str, voices: int) -> Iterator[Run]:
+def speech_stack(
+    pulumi_bin: str, project: Path, endpoint: str, voices: int, environment: dict[str, str] | None = None
+) -> Iterator[Run]:
     """`catalog(voices)` on the Speech resource at `endpoint` (config speechEndpoint and speechKey)."""
-    with stack(pulumi_bin, project, {"speechEndpoint": endpoint}, catalog(voices)) as run:
+    with stack(pulumi_bin, project, {"speechEndpoint": endpoint}, catalog(voices), environment) as run:
         run.pulumi("config", "set", "--secret", "speechKey", KEY)
         yield run
 
