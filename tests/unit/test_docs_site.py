@@ -75,6 +75,8 @@ def copy_site(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "docs", root / "docs")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copy(ROOT / "README.md", root / "README.md")
+    shutil.copytree(ROOT / "tools" / "docs", root / "tools" / "docs")
+    (root / "tools" / "mermaid-check").symlink_to(ROOT / "tools" / "mermaid-check")
     return root
 
 
@@ -163,6 +165,8 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "site" / "first-voice" / "index.html").is_file()
     assert (tmp_path / "site" / "search" / "search_index.json").is_file()
+    # The pinned Mermaid, served by the site itself (tools/docs/mermaid_offline.py), not from a CDN.
+    assert (tmp_path / "site" / "javascripts" / "mermaid.min.js").is_file()
 
 
 @pytest.mark.parametrize("target", ["no-such-page.md", "catalog.md#no-such-heading"])
