@@ -84,7 +84,9 @@ def test_a_killed_up_is_made_whole_by_one_command(project: Project, kill_after: 
         time.sleep(0.25)
     assert processes_in(project.directory) == {}, "the run's language or provider host outlived it"
     if skip_checkpoints:
-        assert not [r for r in deployment(project).get("resources", []) if r["type"] == VOICE_TYPE], "a checkpoint was written"
+        assert not [r for r in deployment(project).get("resources", []) if r["type"] == VOICE_TYPE], (
+            "a checkpoint was written"
+        )
     print(f"killed after {kill_after} s: every process of the run gone {time.monotonic() - killed_at:.1f} s later")
 
     recovered = project.script("recover", project.stack)
