@@ -89,6 +89,8 @@ class ContainerSasProvider(StorageResourceProvider):
         return inputs, problems
 
     def computed_changes(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+        """A new token when `lifetimeDays` or the permissions change, or when the token is within
+        `renewWithinDays` of expiring."""
         return ["token"] if needs_new_token(olds, news, datetime.now(UTC)) else []
 
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -87,8 +87,8 @@ class CustomVoiceResourceProvider(DynamicProvider[SpeechSettings]):
         return ReadResult(id_, self.outputs(props, resource))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        # Only in-place changes get here (diff replaces for the rest), and none of them
-        # is sent to the service: they change how the resource is reached, not what it is.
+        """Only in-place changes get here (diff replaces for the rest), and none of them is sent
+        to the service: they change how the resource is reached, not what it is."""
         service_fields = {key: olds[key] for key in self.service_output_keys if key in olds}
         return UpdateResult({**self.inputs_of(news), **service_fields, **self.extra_outputs(news)})
 
