@@ -151,10 +151,13 @@ def _catalog(root: Path, overrides: Mapping[str, Any], *, with_accounts: bool) -
         return _marked_spec(spec_class, root, {**given, **extra}, optional=with_accounts)
 
     if with_accounts:
-        # One voice with its audio in a container, one with files uploaded to the stack's storage.
+        # One voice with its audio in a container, two with files uploaded to the stack's storage
+        # (one with a name, one without).
+        uploaded = {"voices[].audios.containerUrl": None}
         voices = (
             spec(VoiceSpec, **{"voices[].audios.files": ()}),
-            spec(VoiceSpec, **{"voices[].audios.containerUrl": None}),
+            spec(VoiceSpec, **uploaded),
+            spec(VoiceSpec, **uploaded, **{"voices[].name": None}),
         )
         return Catalog(
             (spec(ProjectSpec),), (spec(ConsentSpec),), voices, spec(StorageSpec), (spec(SpeechAccountSpec),)
