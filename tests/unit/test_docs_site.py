@@ -51,11 +51,7 @@ def site_problems(root: Path) -> list[str]:
         f"mkdocs.yml: nav lists {page}, which docs/ does not hold" for page in listed if not (docs / page).is_file()
     ]
     on_disk = sorted(str(path.relative_to(docs)) for path in docs.rglob("*.md"))
-    problems += [
-        f"docs/{page} is in no nav entry of mkdocs.yml"
-        for page in on_disk
-        if page not in listed
-    ]
+    problems += [f"docs/{page} is in no nav entry of mkdocs.yml" for page in on_disk if page not in listed]
     for target in LINK.findall((root / "README.md").read_text()):
         if re.match(r"^[a-z]+:", target) or target.startswith("#"):
             continue
