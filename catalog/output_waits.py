@@ -20,13 +20,14 @@ from typing import Any
 from pulumi.runtime import stack
 from pulumi.runtime.settings import SETTINGS, _get_rpc_manager
 
-_sdk_wait_for_rpcs = stack.wait_for_rpcs
+# The SDK's own, as found before `install`.
+sdk_wait_for_rpcs = stack.wait_for_rpcs
 
 
 async def wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
     """The SDK's `wait_for_rpcs`, with the outputs waited for by `wait_for_outputs`."""
     while True:
-        await _sdk_wait_for_rpcs(await_all_outstanding_tasks=False)
+        await sdk_wait_for_rpcs(await_all_outstanding_tasks=False)
         if await_all_outstanding_tasks:
             await wait_for_outputs()
         if not _get_rpc_manager().rpcs:
