@@ -45,8 +45,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from bench_up import COMMAND_TIMEOUT, ROOT, Run, cli_environment, project_settings, speech_stack
+from bench_up import COMMAND_TIMEOUT, ROOT, Run, floor_project, speech_stack
 
 from emulator import CustomVoiceBackend, EmulatorServer
 
@@ -58,41 +57,14 @@ BEFORE = "voices, --before"
 PHASES = ("preview", "no-op up", "preview --json", "preview-review")
 TOP = 25
 
-FLOOR_PROVIDER = '''"""Pulumi's floor: a dynamic provider that does nothing (pickled by reference, as this project's)."""
-
-from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
-
-
-class Trivial(Resource):
-    def __init__(self, name):
-        super().__init__(TrivialProvider(), name, {"name": name})
-
-
-class TrivialProvider(ResourceProvider):
-    def create(self, props):
-        return CreateResult(props["name"], props)
-
-    def read(self, id_, props):
-        return ReadResult(id_, props)
-'''
-
 FLOOR_PROGRAM = '''"""N trivial dynamic resources (config `resources`)."""
-
-import pickle
 
 import pulumi
 
-from trivial_provider import Trivial
-
-# Pulumi's serialize_provider leaves one more wrapper on the pure-Python Pickler per resource
-# (docs/scale.md); put back as found, as this project's resources do, or ~1000 resources fail.
-SET_BY_SERIALIZE_PROVIDER = ("_batch_setitems", "save_dict")
+from trivial_provider import declare
 
 for index in range(int(pulumi.Config().require("resources"))):
-    found = {name: vars(pickle._Pickler)[name] for name in SET_BY_SERIALIZE_PROVIDER}
-    Trivial(f"trivial-{index:04d}")
-    for name, value in found.items():
-        setattr(pickle._Pickler, name, value)
+    declare(f"trivial-{index:04d}")
 '''
 
 # --profile: the program run under cProfile, written when its process exits.
@@ -158,20 +130,7 @@ def preview_review(run: Run, script: Path) -> None:
 @contextmanager
 def floor_stack(pulumi_bin: str, resources: int) -> Iterator[Run]:
     """The trivial program as a project of its own, with this project's runtime and plugins."""
-    with tempfile.TemporaryDirectory(prefix="bench-floor-") as temporary:
-        home = Path(temporary)
-        directory = home / "project"
-        directory.mkdir()
-        (home / "state").mkdir()
-        settings = project_settings(ROOT)
-        settings["name"] = "trivial-floor"
-        settings["description"] = "Pulumi's floor: trivial dynamic resources"
-        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings))
-        (directory / "__main__.py").write_text(FLOOR_PROGRAM)
-        (directory / "trivial_provider.py").write_text(FLOOR_PROVIDER)
-        # This checkout's provider host, whichever the virtualenv's editable install points to.
-        run = Run(directory, {**cli_environment(pulumi_bin, ROOT, home), "PYTHONPATH": str(ROOT)})
-        run.pulumi("stack", "init")
+    with floor_project(pulumi_bin, FLOOR_PROGRAM, {}) as run:
         run.pulumi("config", "set", "resources", str(resources))
         yield run
 

@@ -218,15 +218,21 @@ def print_cpu(cpu: dict[str, float], wall: float) -> None:
         print(f"  {kind:24} {seconds:7.1f} s")
 
 
-# Pulumi's own floor for an up: trivial dynamic resources, each holding one resource's data.
+# Pulumi's floor: trivial dynamic resources, declared by `declare` (bench_preview's floor too).
 FLOOR_PROVIDER = '''"""A dynamic provider that does nothing (pickled by reference, as this project's)."""
+
+import pickle
 
 from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
 
+# Pulumi's serialize_provider leaves one more wrapper on the pure-Python Pickler per resource
+# (docs/scale.md); put back as found, as this project's resources do, or ~1000 resources fail.
+SET_BY_SERIALIZE_PROVIDER = ("_batch_setitems", "save_dict")
+
 
 class Trivial(Resource):
-    def __init__(self, name, data):
-        super().__init__(TrivialProvider(), name, {"name": name, "data": data})
+    def __init__(self, name, extra):
+        super().__init__(TrivialProvider(), name, {"name": name, **extra})
 
 
 class TrivialProvider(ResourceProvider):
@@ -235,23 +241,50 @@ class TrivialProvider(ResourceProvider):
 
     def read(self, id_, props):
         return ReadResult(id_, props)
+
+
+def declare(name, **extra):
+    found = {attribute: vars(pickle._Pickler)[attribute] for attribute in SET_BY_SERIALIZE_PROVIDER}
+    Trivial(name, extra)
+    for attribute, value in found.items():
+        setattr(pickle._Pickler, attribute, value)
 '''
-FLOOR_PROGRAM = '''"""Trivial dynamic resources, one per entry of resource-data.json."""
+# The floor of `--pulumi-floor`: one resource per entry of resource-data.json, holding it.
+DATA_FLOOR_PROGRAM = '''"""Trivial dynamic resources, one per entry of resource-data.json."""
 
 import json
-import pickle
 
-from trivial_provider import Trivial
+from trivial_provider import declare
 
-
-# As bench_preview's floor: put pickle back after each declaration, or ~1000 resources fail.
-SET_BY_SERIALIZE_PROVIDER = ("_batch_setitems", "save_dict")
 for index, data in enumerate(json.load(open("resource-data.json"))):
-    found = {name: vars(pickle._Pickler)[name] for name in SET_BY_SERIALIZE_PROVIDER}
-    Trivial(f"trivial-{index:04d}", data)
-    for name, value in found.items():
-        setattr(pickle._Pickler, name, value)
+    declare(f"trivial-{index:04d}", data=data)
 '''
+
+
+@contextmanager
+def floor_project(
+    pulumi_bin: str, program: str, files: dict[str, str], environment: dict[str, str] | None = None
+) -> Iterator["Run"]:
+    """A stack of its own running `program` (with `FLOOR_PROVIDER` and `files` beside it), with this
+    project's runtime and plugins and a file backend."""
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as temporary:
+        home = Path(temporary)
+        directory = home / "project"
+        directory.mkdir()
+        (home / "state").mkdir()
+        settings = project_settings(ROOT)
+        settings["name"] = "trivial-floor"
+        settings["description"] = "Pulumi's floor: trivial dynamic resources"
+        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings))
+        (directory / "__main__.py").write_text(program)
+        (directory / "trivial_provider.py").write_text(FLOOR_PROVIDER)
+        for name, text in files.items():
+            (directory / name).write_text(text)
+        # This checkout's provider host, whichever the virtualenv's editable install points to.
+        env = {**cli_environment(pulumi_bin, ROOT, home), "PYTHONPATH": str(ROOT), **(environment or {})}
+        run = Run(directory, env)
+        run.pulumi("stack", "init")
+        yield run
 
 
 def pulumi_floor(pulumi_bin: str, voices: "Run", parallel: str, environment: dict[str, str]) -> tuple[float, int]:
@@ -263,19 +296,8 @@ def pulumi_floor(pulumi_bin: str, voices: "Run", parallel: str, environment: dic
         for resource in resources
         if resource.get("custom") and not resource["type"].startswith("pulumi:providers:")
     ]
-    with tempfile.TemporaryDirectory(prefix="bench-pulumi-floor-") as temporary:
-        home = Path(temporary)
-        directory = home / "project"
-        directory.mkdir()
-        (home / "state").mkdir()
-        settings = project_settings(ROOT)
-        settings["name"] = "pulumi-floor"
-        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings))
-        (directory / "__main__.py").write_text(FLOOR_PROGRAM)
-        (directory / "trivial_provider.py").write_text(FLOOR_PROVIDER)
-        (directory / "resource-data.json").write_text(json.dumps(data))
-        floor = Run(directory, {**cli_environment(pulumi_bin, ROOT, home), **environment})
-        floor.pulumi("stack", "init")
+    files = {"resource-data.json": json.dumps(data)}
+    with floor_project(pulumi_bin, DATA_FLOOR_PROGRAM, files, environment) as floor:
         seconds = floor.timed("up", "--yes", "--skip-preview", parallel)
         return seconds, floor.state_file().stat().st_size
 
