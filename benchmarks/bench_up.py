@@ -364,14 +364,15 @@ class Run:
     def timed_with_processes(self, *args: str) -> tuple[float, int, dict[str, float]]:
         """The command's wall time, the largest VmHWM (KiB) a provider host reached, and the CPU
         seconds each kind of process of the run used (`PROCESS_KINDS`, and this process's own:
-        the emulator)."""
+        the emulator). The run's processes are told from other runs' on the machine by this run's
+        backend in their environment."""
         peaks: dict[int, int] = {}
         cpu: dict[int, tuple[str, float]] = {}
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.2):
-                for pid, kind, kib, seconds in run_processes():
+                for pid, kind, kib, seconds in run_processes(self.env["PULUMI_BACKEND_URL"]):
                     if kind == "provider host":
                         peaks[pid] = max(peaks.get(pid, 0), kib)
                     cpu[pid] = (kind, seconds)
@@ -417,8 +418,11 @@ ENGINE = "engine (pulumi)"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def run_processes() -> Iterator[tuple[int, str, int, float]]:
-    """(pid, kind, VmHWM in KiB, CPU seconds so far) of each process of a kind in PROCESS_KINDS."""
+def run_processes(backend_url: str) -> Iterator[tuple[int, str, int, float]]:
+    """(pid, kind, VmHWM in KiB, CPU seconds so far) of each process of a kind in PROCESS_KINDS
+    whose environment has PULUMI_BACKEND_URL=`backend_url` (the engine passes it on to the
+    language host, the program and the provider hosts)."""
+    marker = f"PULUMI_BACKEND_URL={backend_url}\0".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -427,7 +431,7 @@ def run_processes() -> Iterator[tuple[int, str, int, float]]:
             kind = next((name for marker, name in PROCESS_KINDS if marker in command), None)
             if kind is None and command.split(b" ", 1)[0].endswith(b"pulumi"):
                 kind = ENGINE
-            if kind is None:
+            if kind is None or marker not in (entry / "environ").read_bytes() + b"\0":
                 continue
             status = (entry / "status").read_text()
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
