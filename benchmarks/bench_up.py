@@ -94,6 +94,12 @@ def main() -> None:
         help="then Pulumi's own up of as many trivial resources holding the same data (the voices' outputs), "
         "with the same engine settings: what any Pulumi program creating this state pays",
     )
+    parser.add_argument(
+        "--profiling",
+        type=Path,
+        help="a folder: the engine's Go CPU profile of each up (pulumi --profiling), up.<pid>.cpu and "
+        "floor.<pid>.cpu, for `go tool pprof -top`",
+    )
     parser.add_argument("--account-provisioning", type=float, default=1.0, help="seconds per account create")
     args = parser.parse_args()
     args.parallel = args.parallel or max(64, args.voices)
@@ -166,14 +172,18 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
             {**identity, **engine_environment(args)},
         ) as run:
             parallel = f"--parallel={args.parallel}"
-            up, peak_kib, cpu = run.timed_with_processes("up", "--yes", "--skip-preview", parallel)
+            up, peak_kib, cpu = run.timed_with_processes(
+                "up", "--yes", "--skip-preview", parallel, *profiling(args, "up")
+            )
             backends = servers.backends()
             per_account = [(len(b.requests), b.request_window.refused, len(b.list_personal_voices())) for b in backends]
             failed = args.voices - sum(v["status"] == "Succeeded" for b in backends for v in b.list_personal_voices())
-            state_bytes = run.state_file().stat().st_size
+            state = run.state_file().read_bytes()
             later = after_up(run, parallel, backends)
             floor_of_pulumi = (
-                pulumi_floor(pulumi_bin, run, parallel, engine_environment(args)) if args.pulumi_floor else None
+                pulumi_floor(pulumi_bin, run, parallel, engine_environment(args), profiling(args, "floor"))
+                if args.pulumi_floor
+                else None
             )
     shares = voice_shares(args.voices, args.accounts)
     floors = [args.account_provisioning + quota_floor(share, args.provisioning, S0_QUOTA) for share in shares]
@@ -197,16 +207,52 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
     print(f"failed:      {failed} creates (voices not Succeeded in their account's service)")
     print(f"host memory: {peak_kib / 1024:.0f} MiB peak (VmHWM of the provider host)")
     print_cpu(cpu, up)
-    print(f"state file:  {state_bytes / 1024 / 1024:.1f} MiB")
+    print_state("state file: ", state)
+    keep_state(args, "up-state", state)
     for name, (seconds, counts) in later.items():
         print(f"{name + ':':12} {seconds:7.1f} s   requests per account {counts}")
     if floor_of_pulumi:
-        seconds, floor_bytes = floor_of_pulumi
+        seconds, floor_cpu, floor_state = floor_of_pulumi
         bound = max(slower, seconds)
         print(
-            f"Pulumi's own up of the same state ({floor_bytes / 1024 / 1024:.1f} MiB, trivial resources): {seconds:.1f} s; "
+            f"Pulumi's own up of the same state (trivial resources): {seconds:.1f} s; "
             f"up to the larger of it and the slower quota floor: {up / bound:.2f}x"
         )
+        print_cpu(floor_cpu, seconds)
+        print_state("its state:  ", floor_state)
+        keep_state(args, "floor-state", floor_state)
+
+
+def profiling(args: argparse.Namespace, name: str) -> tuple[str, ...]:
+    """pulumi's --profiling for the command `name`, when --profiling is given."""
+    if not args.profiling:
+        return ()
+    args.profiling.mkdir(parents=True, exist_ok=True)
+    return ("--profiling", str(args.profiling.resolve() / name))
+
+
+def keep_state(args: argparse.Namespace, name: str, text: bytes) -> None:
+    """With --profiling, the state file beside the profiles too (`name`.json)."""
+    if args.profiling:
+        (args.profiling / f"{name}.json").write_bytes(text)
+
+
+def print_state(label: str, text: bytes) -> None:
+    """The state file's size, and the bytes per resource of each field of its resources (compact JSON)."""
+    resources = json.loads(text)["checkpoint"]["latest"]["resources"]
+    fields: dict[str, int] = {}
+    for resource in resources:
+        for key, value in resource.items():
+            fields[key] = fields.get(key, 0) + len(json.dumps(value, separators=(",", ":")))
+    print(
+        f"{label} {len(text) / 1024 / 1024:.2f} MiB, {len(resources)} resources, {len(text) / len(resources):.0f} B each"
+    )
+    print(
+        "  per resource: "
+        + ", ".join(
+            f"{key} {size / len(resources):.0f}" for key, size in sorted(fields.items(), key=lambda item: -item[1])
+        )
+    )
 
 
 def print_cpu(cpu: dict[str, float], wall: float) -> None:
@@ -287,9 +333,11 @@ def floor_project(
         yield run
 
 
-def pulumi_floor(pulumi_bin: str, voices: "Run", parallel: str, environment: dict[str, str]) -> tuple[float, int]:
+def pulumi_floor(
+    pulumi_bin: str, voices: "Run", parallel: str, environment: dict[str, str], extra: tuple[str, ...] = ()
+) -> tuple[float, dict[str, float], bytes]:
     """Pulumi's own `up` of as many trivial resources as `voices` has, each holding one of its
-    resources' outputs as a string: seconds, and the state file's size."""
+    resources' outputs as a string: seconds, the CPU seconds of each kind of process, and the state file."""
     resources = json.loads(voices.state_file().read_text())["checkpoint"]["latest"]["resources"]
     data = [
         json.dumps({k: v for k, v in resource.get("outputs", {}).items() if k != "__provider"})
@@ -298,8 +346,8 @@ def pulumi_floor(pulumi_bin: str, voices: "Run", parallel: str, environment: dic
     ]
     files = {"resource-data.json": json.dumps(data)}
     with floor_project(pulumi_bin, DATA_FLOOR_PROGRAM, files, environment) as floor:
-        seconds = floor.timed("up", "--yes", "--skip-preview", parallel)
-        return seconds, floor.state_file().stat().st_size
+        seconds, _, cpu = floor.timed_with_processes("up", "--yes", "--skip-preview", parallel, *extra)
+        return seconds, cpu, floor.state_file().read_bytes()
 
 
 def engine_environment(args: argparse.Namespace) -> dict[str, str]:
