@@ -181,7 +181,7 @@ def run_with_accounts(args: argparse.Namespace, pulumi_bin: str) -> None:
             state = run.state_file().read_bytes()
             later = after_up(run, parallel, backends)
             floor_of_pulumi = (
-                pulumi_floor(pulumi_bin, run, parallel, engine_environment(args), profiling(args, "floor"))
+                pulumi_floor(pulumi_bin, state, parallel, engine_environment(args), profiling(args, "floor"))
                 if args.pulumi_floor
                 else None
             )
@@ -295,15 +295,94 @@ def declare(name, **extra):
     for attribute, value in found.items():
         setattr(pickle._Pickler, attribute, value)
 '''
-# The floor of `--pulumi-floor`: one resource per entry of resource-data.json, holding it.
-DATA_FLOOR_PROGRAM = '''"""Trivial dynamic resources, one per entry of resource-data.json."""
+# The floor of `--pulumi-floor`: the stack's resources again, of the same shape, from trivial dynamic
+# providers. The engine's checkpoint work per step is per property and per byte of the state
+# (docs/scale.md), so the floor's state is the stack's: the same types and names, the same
+# inputs (the program's and check's), outputs, dependencies and property dependencies, and the
+# same stack outputs, registered once every resource is created, as the stack's are.
+SHAPED_PROVIDER = '''"""Trivial dynamic resources shaped like recorded ones (resource-data.json beside this file)."""
+
+import json
+import pickle
+import types
+from pathlib import Path
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, ResourceProvider
+
+from trivial_provider import SET_BY_SERIALIZE_PROVIDER
+
+RECORDED = json.loads(Path(__file__).with_name("resource-data.json").read_text())
+
+
+def _key(props):
+    return json.dumps({k: v for k, v in props.items() if k != "__provider"}, sort_keys=True)
+
+
+# What check returns for what the program sent, and what create returns for what check returned.
+CHECKED = {_key(entry["sent"]): entry["inputs"] for entry in RECORDED}
+CREATED = {_key(entry["inputs"]): (entry["id"], entry["outputs"]) for entry in RECORDED}
+
+
+class ShapedProvider(ResourceProvider):
+    def check(self, _olds, news):
+        return CheckResult({**CHECKED[_key(news)], "__provider": news["__provider"]}, [])
+
+    def create(self, props):
+        return CreateResult(*CREATED[_key(props)])
+
+    def read(self, id_, props):
+        return ReadResult(id_, props)
+
+
+class Shaped(Resource):
+    def __init__(self, name, props, opts):
+        super().__init__(ShapedProvider(), name, props, opts)
+
+
+_CLASSES = {}
+
+
+def _class_of(type_token):
+    """A subclass whose type token is `type_token` (pulumi-python:dynamic/MODULE:NAME)."""
+    if type_token not in _CLASSES:
+        module_part, name = type_token.split(":")[1:]
+        keywords = {"module": module_part.partition("/")[2], "name": name}
+        _CLASSES[type_token] = types.new_class(name, (Shaped,), keywords)
+    return _CLASSES[type_token]
+
+
+def declare_like(entry, declared):
+    """The resource `entry` records, its properties depending on the same resources of `declared`
+    (by type::name)."""
+    props = {}
+    for key, value in entry["sent"].items():
+        sources = [declared[other].id for other in entry["propertyDependencies"].get(key, [])]
+        props[key] = pulumi.Output.all(*sources).apply(lambda _, value=value: value) if sources else value
+    opts = pulumi.ResourceOptions(depends_on=[declared[other] for other in entry["dependencies"]])
+    found = {attribute: vars(pickle._Pickler)[attribute] for attribute in SET_BY_SERIALIZE_PROVIDER}
+    resource = _class_of(entry["type"])(entry["name"], props, opts)
+    for attribute, value in found.items():
+        setattr(pickle._Pickler, attribute, value)
+    return resource
+'''
+SHAPED_FLOOR_PROGRAM = '''"""The recorded resources again, from trivial providers, and the recorded stack outputs once all are created."""
 
 import json
 
-from trivial_provider import declare
+import pulumi
 
-for index, data in enumerate(json.load(open("resource-data.json"))):
-    declare(f"trivial-{index:04d}", data=data)
+from catalog.output_waits import install as wait_for_outputs_in_linear_time
+from shaped_provider import RECORDED, declare_like
+
+# As the stack's program does: the SDK's own wait is quadratic in the outputs (docs/scale.md).
+wait_for_outputs_in_linear_time()
+declared = {}
+for entry in RECORDED:
+    declared[entry["key"]] = declare_like(entry, declared)
+created = pulumi.Output.all(*[resource.id for resource in declared.values()])
+for key, value in json.load(open("stack-outputs.json")).items():
+    pulumi.export(key, created.apply(lambda _, value=value: value))
 '''
 
 
@@ -334,20 +413,57 @@ def floor_project(
 
 
 def pulumi_floor(
-    pulumi_bin: str, voices: "Run", parallel: str, environment: dict[str, str], extra: tuple[str, ...] = ()
+    pulumi_bin: str, state: bytes, parallel: str, environment: dict[str, str], extra: tuple[str, ...] = ()
 ) -> tuple[float, dict[str, float], bytes]:
-    """Pulumi's own `up` of as many trivial resources as `voices` has, each holding one of its
-    resources' outputs as a string: seconds, the CPU seconds of each kind of process, and the state file."""
-    resources = json.loads(voices.state_file().read_text())["checkpoint"]["latest"]["resources"]
-    data = [
-        json.dumps({k: v for k, v in resource.get("outputs", {}).items() if k != "__provider"})
-        for resource in resources
-        if resource.get("custom") and not resource["type"].startswith("pulumi:providers:")
-    ]
-    files = {"resource-data.json": json.dumps(data)}
-    with floor_project(pulumi_bin, DATA_FLOOR_PROGRAM, files, environment) as floor:
+    """Pulumi's own `up` of the resources of `state` (the state file `up` wrote: a refresh after it
+    rewrites the property dependencies) again, of the same shape, from trivial providers
+    (`SHAPED_PROVIDER`): seconds, the CPU seconds of each kind of process, and its state file."""
+    resources = json.loads(state)["checkpoint"]["latest"]["resources"]
+    files = {
+        "shaped_provider.py": SHAPED_PROVIDER,
+        "resource-data.json": json.dumps(recorded_resources(resources)),
+        "stack-outputs.json": json.dumps(stack_outputs(resources)),
+    }
+    with floor_project(pulumi_bin, SHAPED_FLOOR_PROGRAM, files, environment) as floor:
         seconds, _, cpu = floor.timed_with_processes("up", "--yes", "--skip-preview", parallel, *extra)
         return seconds, cpu, floor.state_file().read_bytes()
+
+
+def recorded_resources(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The custom resources of a state's `resources`, in its order, as `SHAPED_PROVIDER` declares them again: type,
+    name, key, what the program sent (its property dependencies' keys, the values as checked), the inputs
+    check returned, id, outputs, and the names of the resources each depends on."""
+    recorded = []
+    for resource in resources:
+        if not resource.get("custom") or resource["type"].startswith("pulumi:providers:"):
+            continue
+        inputs = {k: v for k, v in resource.get("inputs", {}).items() if k != "__provider"}
+        property_dependencies = resource.get("propertyDependencies", {})
+        recorded.append(
+            {
+                "type": resource["type"],
+                "name": resource["urn"].rsplit("::", 1)[1],
+                "key": resource_key(resource["urn"]),
+                "sent": {k: inputs[k] for k in property_dependencies if k in inputs},
+                "inputs": inputs,
+                "id": resource["id"],
+                "outputs": {k: v for k, v in resource.get("outputs", {}).items() if k != "__provider"},
+                "dependencies": [resource_key(urn) for urn in resource.get("dependencies", [])],
+                "propertyDependencies": {
+                    k: [resource_key(urn) for urn in urns] for k, urns in property_dependencies.items() if urns
+                },
+            }
+        )
+    return recorded
+
+
+def resource_key(urn: str) -> str:
+    """type::name, the part of a URN the floor's stack shares (its project is another)."""
+    return urn.split("::", 2)[2]
+
+
+def stack_outputs(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(r.get("outputs", {}) for r in resources if r["type"] == "pulumi:pulumi:Stack")
 
 
 def engine_environment(args: argparse.Namespace) -> dict[str, str]:
