@@ -91,8 +91,9 @@ def main() -> None:
     parser.add_argument(
         "--pulumi-floor",
         action="store_true",
-        help="then Pulumi's own up of as many trivial resources holding the same data (the voices' outputs), "
-        "with the same engine settings: what any Pulumi program creating this state pays",
+        help="then Pulumi's own up of the same resources from trivial providers (same types, names, inputs, "
+        "outputs, dependencies and stack outputs; no quota, no waits), with the same engine settings: what any "
+        "Pulumi program creating this state pays",
     )
     parser.add_argument(
         "--profiling",
