@@ -8,6 +8,11 @@ dynamic resources, from one run with alternating rounds.
   (N + 2; create returns its inputs, read returns its state), run by the same CLI, virtualenv,
   provider launcher and host, and file backend, refreshed first like the voices stack
   (`refresh: always` in both projects' Pulumi.yaml).
+- The shaped floor: the voices stack's resources again, of the same shape, from trivial dynamic
+  providers (bench_up's `--pulumi-floor`: the same types, names, inputs, outputs, dependencies
+  and stack outputs, taken from the state its `up` wrote): Pulumi's own cost for this data. The
+  engine's work per resource grows with its properties (it marshals each, and its automatic log
+  records each), which the trivial floor's one property does not show.
 - `--before DIR`: a third contender, the voices stack of another checkout (a `git worktree`
   of an earlier commit, with a `.venv` link to this one's): its program, providers and
   launcher, this virtualenv's packages, to measure a change before and after in the same run.
@@ -16,14 +21,15 @@ dynamic resources, from one run with alternating rounds.
 
 The commands: `pulumi preview`; a no-op `pulumi up`; `pulumi preview --json --show-sames`, the
 preview scripts/preview-review runs; and scripts/preview-review. Each round runs every command once per contender, the contenders' order alternating between
-rounds; the medians are printed, with their ratio to the floor and the requests the emulator
+rounds; the medians are printed, with their ratio to each floor and the requests the emulator
 received during each command (the last round's). The guard runs as in any stack
 (PV_ALLOW_VOICE_DELETES unset). Preview and preview-review run at the engine's default
 --parallel, as the pull-request pipeline does; the no-op `up` at --parallel 64, as dev-up.
 
-`--profile`: one more preview of each contender, with the program run under cProfile and the
+`--profile`: one more preview of each contender, with the program run under cProfile, the
 provider host under cProfile and `python -X importtime` (PV_PROVIDER_PROFILE, which
-scripts/pulumi-resource-pulumi-python and provider/host.py honour only when it is set), and the
+scripts/pulumi-resource-pulumi-python and provider/host.py honour only when it is set), the
+engine under its own CPU profiler (`pulumi --profiling`, read with Go's pprof), and the
 program's imports under `python -X importtime` in a process of their own: the top entries of each.
 
     .venv/bin/python benchmarks/bench_preview.py --voices 200 --rounds 5
@@ -45,12 +51,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_up import COMMAND_TIMEOUT, ROOT, Run, floor_project, speech_stack
+from bench_up import COMMAND_TIMEOUT, ROOT, Run, floor_project, shaped_floor, speech_stack
 
 from emulator import CustomVoiceBackend, EmulatorServer
 
 PROFILE_ENVIRONMENT_VARIABLE = "PV_PROVIDER_PROFILE"
 FLOOR = "trivial floor"
+SHAPED_FLOOR = "shaped floor"
+FLOORS = (FLOOR, SHAPED_FLOOR)
 VOICES = "voices"
 BEFORE = "voices, --before"
 # "preview --json": the preview scripts/preview-review runs (--json --show-sames), which it adds to.
@@ -173,6 +181,11 @@ def main() -> None:
             contenders.append(Contender(name, run, checkout / "scripts" / "preview-review", backend))
         for contender in contenders:
             contender.run.pulumi("up", "--yes", "--skip-preview", f"--parallel={args.parallel}")
+        # Made from the state the voices stack's up wrote, so after it.
+        shaped = stacks.enter_context(shaped_floor(pulumi_bin, contenders[1].run.state_file().read_bytes()))
+        shaped.pulumi("up", "--yes", "--skip-preview", f"--parallel={args.parallel}")
+        contenders.insert(1, Contender(SHAPED_FLOOR, shaped, ROOT / "scripts" / "preview-review"))
+        for contender in contenders:
             contender.run.pulumi("preview")  # warm: the first run after an up compiles and caches
 
         for round_ in range(args.rounds):
@@ -187,26 +200,22 @@ def main() -> None:
 
 
 def print_table(args: argparse.Namespace, contenders: list[Contender]) -> None:
-    floor = contenders[0]
+    floors = [contender for contender in contenders if contender.name in FLOORS]
+    stacks = [contender for contender in contenders if contender.name not in FLOORS]
     print(
-        f"N={args.voices} voices (the floor: {args.voices + 2} trivial resources), {args.rounds} rounds, "
+        f"N={args.voices} voices (each floor: {args.voices + 2} resources), {args.rounds} rounds, "
         f"medians; no-op up at --parallel {args.parallel}"
     )
     names = [contender.name for contender in contenders]
-    print("| command | " + " | ".join(names) + " | " + " | ".join(f"{n} / floor" for n in names[1:]) + " | requests |")
-    print("|---" * (2 * len(contenders) + 1) + "|")
+    ratio_names = [f"{stack.name} / {floor.name}" for stack in stacks for floor in floors]
+    print("| command | " + " | ".join(names + ratio_names) + " | requests |")
+    print("|---" * (len(names) + len(ratio_names) + 2) + "|")
     for phase in PHASES:
-        medians = [contender.median(phase) for contender in contenders]
-        ratios = [f"{median / floor.median(phase):.2f}x" for median in medians[1:]]
-        requests = ", ".join(str(contender.requests.get(phase, "-")) for contender in contenders[1:])
-        print(
-            f"| {phase} | "
-            + " | ".join(f"{m:.2f} s" for m in medians)
-            + " | "
-            + " | ".join(ratios)
-            + f" | {requests} |"
-        )
-    for contender in contenders[1:]:
+        medians = [f"{contender.median(phase):.2f} s" for contender in contenders]
+        ratios = [f"{stack.median(phase) / floor.median(phase):.2f}x" for stack in stacks for floor in floors]
+        requests = ", ".join(str(stack.requests.get(phase, "-")) for stack in stacks)
+        print(f"| {phase} | " + " | ".join(medians + ratios) + f" | {requests} |")
+    for contender in stacks:
         extra = contender.median("preview-review") - contender.median("preview --json")
         print(f"{contender.name}: preview-review takes {extra:+.2f} s over the preview it runs (preview --json)")
     print(
@@ -230,7 +239,7 @@ def profile(contender: Contender) -> None:
         env = contender.run.env
         try:
             contender.run.env = {**env, PROFILE_ENVIRONMENT_VARIABLE: str(directory)}
-            seconds = timed(lambda: contender.run.pulumi("preview"))
+            seconds = timed(lambda: contender.run.pulumi("preview", "--profiling", str(directory / "engine")))
         finally:
             contender.run.env = env
             program.write_text(original)
@@ -244,6 +253,25 @@ def profile(contender: Contender) -> None:
             for path in sorted(directory.glob(f"{kind}-*.prof")):
                 print(f"\n### cProfile of the {kind} ({path.name}), top {TOP} by cumulative time")
                 print_stats(path)
+        for path in sorted(directory.glob("engine.*.cpu")):
+            print_engine_profile(path)
+
+
+def print_engine_profile(path: Path) -> None:
+    """The engine's own CPU profile (`pulumi --profiling`, Go's pprof), read with Go's pprof when
+    Go is installed: its top entries, and the share of its automatic log (every message the
+    engine logs, properties included, goes to an encrypted log under PULUMI_HOME/logs)."""
+    go = shutil.which("go")
+    print(f"\n### the engine's CPU profile ({path.name})")
+    if go is None:
+        print(f"(Go is not installed: read it with `go tool pprof -top {path}`)")
+        return
+    for options, lines in ((["-top", "-cum", f"-nodecount={TOP}"], None), (["-top", "-focus=VerboseLogger"], 8)):
+        result = subprocess.run(
+            [go, "tool", "pprof", *options, str(path)], capture_output=True, text=True, timeout=120, check=False
+        )
+        print(f"`go tool pprof {' '.join(options)}`")
+        print("\n".join(result.stdout.splitlines()[:lines]))
 
 
 def timed(command: Callable[[], None]) -> float:

@@ -419,6 +419,15 @@ def pulumi_floor(
     """Pulumi's own `up` of the resources of `state` (the state file `up` wrote: a refresh after it
     rewrites the property dependencies) again, of the same shape, from trivial providers
     (`SHAPED_PROVIDER`): seconds, the CPU seconds of each kind of process, and its state file."""
+    with shaped_floor(pulumi_bin, state, environment) as floor:
+        seconds, _, cpu = floor.timed_with_processes("up", "--yes", "--skip-preview", parallel, *extra)
+        return seconds, cpu, floor.state_file().read_bytes()
+
+
+@contextmanager
+def shaped_floor(pulumi_bin: str, state: bytes, environment: dict[str, str] | None = None) -> Iterator["Run"]:
+    """A stack (not yet up) of the resources of `state` again, of the same shape, from trivial
+    providers: Pulumi's own floor for this data (bench_preview's shaped floor too)."""
     resources = json.loads(state)["checkpoint"]["latest"]["resources"]
     files = {
         "shaped_provider.py": SHAPED_PROVIDER,
@@ -426,8 +435,7 @@ def pulumi_floor(
         "stack-outputs.json": json.dumps(stack_outputs(resources)),
     }
     with floor_project(pulumi_bin, SHAPED_FLOOR_PROGRAM, files, environment) as floor:
-        seconds, _, cpu = floor.timed_with_processes("up", "--yes", "--skip-preview", parallel, *extra)
-        return seconds, cpu, floor.state_file().read_bytes()
+        yield floor
 
 
 def recorded_resources(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """The preview benchmark's smoke run: one small round of each command on the voices stack and
-the trivial floor, then the profile, all through the real CLI (benchmarks/bench_preview.py)."""
+both floors (trivial, and shaped as the voices stack), then the profile, all through the real CLI
+(benchmarks/bench_preview.py)."""
 
 import subprocess
 import sys
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_one_round_prints_each_command_against_the_floor_and_profiles_both_processes():
+def test_one_round_prints_each_command_against_both_floors_and_profiles_both_processes():
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_preview.py"), "--voices", "1", "--rounds", "1", "--profile"],
         capture_output=True,
@@ -25,9 +26,12 @@ def test_one_round_prints_each_command_against_the_floor_and_profiles_both_proce
     for command in ("preview", "no-op up", "preview-review"):
         row = next(line for line in out.splitlines() if line.startswith(f"| {command} |"))
         cells = [cell.strip() for cell in row.strip("|").split("|")]
-        # floor, voices, their ratio, and the requests the emulator saw (the voices stack reads them).
-        assert cells[1].endswith(" s") and cells[2].endswith(" s") and cells[3].endswith("x")
-        assert int(cells[4]) > 0
+        # both floors and voices, its ratio to each, and the requests the emulator saw (the voices
+        # stack reads them).
+        assert all(cell.endswith(" s") for cell in cells[1:4]) and all(cell.endswith("x") for cell in cells[4:6])
+        assert int(cells[6]) > 0
+    # The shaped floor holds the voices stack's data: its resources' inputs and outputs.
+    assert "## shaped floor: one profiled preview" in out
     # The provider host profiled itself under the CLI (PV_PROVIDER_PROFILE through the launcher):
     # its import times and its calls, the voices stack's host reading this project's providers.
     voices_profile = out.partition("## voices: one profiled preview")[2]
@@ -36,3 +40,5 @@ def test_one_round_prints_each_command_against_the_floor_and_profiles_both_proce
     assert "### cProfile of the host" in voices_profile and "get_provider" in voices_profile
     assert "### cProfile of the program" in voices_profile and "program.py" in voices_profile
     assert "catalog.deletion_guard" in voices_profile or "catalog.stack" in voices_profile
+    # And the engine profiled itself (`pulumi --profiling`).
+    assert "### the engine's CPU profile" in voices_profile
