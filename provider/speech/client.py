@@ -54,7 +54,12 @@ class CustomVoiceClient:
         deadline = time.monotonic() + self.poll_settings.timeout_seconds
         before_send = (lambda method: budget.acquire(deadline, write=method != "GET")) if budget else None
         self._session = build_session(
-            auth, retries=retries, backoff_factor=backoff_factor, deadline=deadline, before_send=before_send
+            auth,
+            retries=retries,
+            backoff_factor=backoff_factor,
+            deadline=deadline,
+            before_send=before_send,
+            after_answer=budget.answered if budget else None,
         )
 
     def close(self) -> None:

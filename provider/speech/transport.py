@@ -76,16 +76,27 @@ class SafeRetry(Retry):
 
 class PacedAdapter(HTTPAdapter):
     """Calls `before_send` (a request budget's acquire, say) with the method of every request
-    before it sends it."""
+    before it sends it, and `after_answer` (the budget's answered) once it and its retries have
+    been answered or have failed."""
 
-    def __init__(self, before_send: Callable[[str], None] | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        before_send: Callable[[str], None] | None,
+        after_answer: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._before_send = before_send
+        self._after_answer = after_answer
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if self._before_send is not None:
             self._before_send(request.method or "GET")
-        return super().send(request, *args, **kwargs)
+        try:
+            return super().send(request, *args, **kwargs)
+        finally:
+            if self._after_answer is not None:
+                self._after_answer()
 
 
 def retry_policy(
@@ -118,12 +129,13 @@ def build_session(
     backoff_factor: float,
     deadline: float | None = None,
     before_send: Callable[[str], None] | None = None,
+    after_answer: Callable[[], None] | None = None,
     mount_prefixes: Collection[str] = ("https://", "http://"),
 ) -> requests.Session:
     session = requests.Session()
     session.auth = auth
     policy = retry_policy(retries, backoff_factor, deadline=deadline, before_send=before_send)
-    adapter = PacedAdapter(before_send, max_retries=policy)
+    adapter = PacedAdapter(before_send, after_answer, max_retries=policy)
     for prefix in mount_prefixes:
         session.mount(prefix, adapter)
     session.headers["User-Agent"] = "personal-voice-as-code"

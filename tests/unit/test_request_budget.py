@@ -42,6 +42,43 @@ def test_a_full_window_waits_until_its_oldest_request_leaves_it():
     assert fake.slept == [7.25, 1.0]  # then the one sent at 101
 
 
+def test_a_slot_counts_from_when_its_request_was_answered():
+    """A thread of a busy host may send long after it took its slot: the service counts the
+    request from its arrival, which is before its answer, so the slot frees 10 s after that."""
+    fake = FakeTime()
+    budget = RequestBudget(1, 10.0, clock=fake.clock, sleep=fake.sleep)
+    budget.acquire()
+    fake.now += 3  # sent late, answered at 103
+    budget.answered()
+    budget.acquire()
+    assert fake.slept == [10.25]  # until 113.25, not 110.25
+
+
+def test_a_slot_not_yet_answered_counts_from_when_it_was_taken():
+    fake = FakeTime()
+    budget = RequestBudget(1, 10.0, clock=fake.clock, sleep=fake.sleep)
+    budget.acquire()
+    fake.now += 3
+    budget.acquire()
+    assert fake.slept == [7.25]
+
+
+def test_an_answer_moves_only_the_slots_its_own_thread_took():
+    fake = FakeTime()
+    budget = RequestBudget(2, 10.0, clock=fake.clock, sleep=fake.sleep)
+    budget.acquire()  # this thread's, at 100
+    elsewhere = threading.Thread(target=budget.acquire)
+    elsewhere.start()
+    elsewhere.join()  # another thread's, at 100, never answered
+    fake.now += 4
+    budget.answered()  # this thread's now counts from 104
+    budget.acquire()
+    # The other thread's slot leaves first, though it is not the first in the window.
+    assert fake.slept == [6.25]
+    budget.acquire()
+    assert fake.slept == [6.25, 4.0]
+
+
 def test_no_wait_runs_past_the_deadline():
     fake = FakeTime()
     budget = RequestBudget(1, 10.0, clock=fake.clock, sleep=fake.sleep)
@@ -167,6 +204,49 @@ def test_every_try_of_a_request_draws_from_the_budget_as_what_it_is():
         ("GET", "/customvoice/projects"),
     ]
     assert budget.taken == [True, True, False]
+
+
+def test_every_request_is_answered_to_the_budget_once_it_and_its_retries_are_done():
+    events: list[str] = []
+
+    class RecordingBudget(RequestBudget):
+        def acquire(self, deadline: float | None = None, *, write: bool = True) -> None:
+            events.append("write" if write else "read")
+            super().acquire(deadline, write=write)
+
+        def answered(self) -> None:
+            events.append("answered")
+            super().answered()
+
+    backend = CustomVoiceBackend(keys=[KEY])
+    unavailable: tuple[int, dict[str, str], dict[str, Any]] = (
+        503,
+        {},
+        {"error": {"code": "ServiceUnavailable", "message": "busy"}},
+    )
+    with EmulatorServer(backend) as server:
+        client = CustomVoiceClient(server.url, SubscriptionKeyAuth(KEY), backoff_factor=0, budget=RecordingBudget(50))
+        backend.inject_faults("PUT", r".*/projects/proj1", [unavailable])
+        client.create(PROJECT, "proj1", {"kind": "PersonalVoice"})
+        list(client.list(PROJECT))
+    assert events == ["write", "write", "answered", "read", "answered"]
+
+
+def test_a_request_that_fails_to_connect_is_answered_to_the_budget_too():
+    answered: list[bool] = []
+
+    class RecordingBudget(RequestBudget):
+        def answered(self) -> None:
+            answered.append(True)
+            super().answered()
+
+    closed_port = EmulatorServer(CustomVoiceBackend(keys=[KEY]))
+    with closed_port as server:
+        url = server.url
+    client = CustomVoiceClient(url, SubscriptionKeyAuth(KEY), retries=0, budget=RecordingBudget(50))
+    with pytest.raises(Exception):  # noqa: B017 whichever error the client raises for a refused connection
+        client.get(PROJECT, "proj1")
+    assert answered == [True]
 
 
 class ReadDuringWait:
