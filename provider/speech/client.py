@@ -1,5 +1,6 @@
 """A small client for the Custom Voice REST API (the part personal voices need)."""
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,13 @@ from provider.speech.errors import CustomVoiceApiError
 from provider.speech.listing import shared_listing
 from provider.speech.polling import PollSettings, StatusPoller
 from provider.speech.request_budget import REQUEST_BUDGET_CONFIG, RequestBudget
-from provider.speech.transport import WaitPastDeadline, build_session, json_or_empty
+from provider.speech.transport import (
+    WaitPastDeadline,
+    build_session,
+    current_deadline,
+    json_or_empty,
+    operation_deadline,
+)
 
 # The Custom Voice API versions this client speaks, as published.
 API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
@@ -30,7 +37,8 @@ class CustomVoiceClient:
     """Talks to `{endpoint}/customvoice` of one Speech resource.
 
     `auth` adds the credential to each request (a key or a bearer token); nothing else in
-    the client sees it.
+    the client sees it. The provider host makes a client per call; its Session is shared with
+    the other clients of the same retries and request budget (`_session_for`).
     """
 
     def __init__(
@@ -50,20 +58,13 @@ class CustomVoiceClient:
         self.api_version = api_version
         self.timeout = timeout
         self.poll_settings = poll or PollSettings()
-        # No retry waits past the time the whole operation has (the create's deadline).
-        deadline = time.monotonic() + self.poll_settings.timeout_seconds
-        before_send = (lambda method: budget.acquire(deadline, write=method != "GET")) if budget else None
-        self._session = build_session(
-            auth,
-            retries=retries,
-            backoff_factor=backoff_factor,
-            deadline=deadline,
-            before_send=before_send,
-            after_answer=budget.answered if budget else None,
-        )
+        self._auth = auth
+        # No retry or budget wait runs past the time the whole operation has (the create's deadline).
+        self._deadline = time.monotonic() + self.poll_settings.timeout_seconds
+        self._session = _session_for(retries, backoff_factor, budget)
 
     def close(self) -> None:
-        self._session.close()
+        """Nothing of its own to close: its Session and connections serve the process's other clients."""
 
     def __enter__(self) -> Self:
         return self
@@ -183,16 +184,18 @@ class CustomVoiceClient:
             query["api-version"] = self.api_version
         try:
             # No redirects: requests would carry the key header to wherever they point.
-            response = self._session.request(
-                method,
-                url,
-                params=query,
-                json=json,
-                data=data,
-                files=files,
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
+            with operation_deadline(self._deadline):
+                response = self._session.request(
+                    method,
+                    url,
+                    params=query,
+                    json=json,
+                    data=data,
+                    files=files,
+                    auth=self._auth,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
         except WaitPastDeadline as late:
             if late.own_budget:
                 waiting = f"the Speech resource's request budget ({REQUEST_BUDGET_CONFIG}) needed a wait of"
@@ -239,6 +242,31 @@ class CustomVoiceClient:
             if _origin(next_link) != _origin(self.endpoint):
                 raise CustomVoiceApiError(f"{action}: the service sent a nextLink to another host; not following it")
             page = json_or_empty(self._request("GET", next_link, action))
+
+
+# A Session per client held about 4 KiB of the provider host for as long as its call waited
+# (4 MiB with 1000 creates in flight). Sessions are thread-safe for this use: nothing is set on
+# one after it is made, and the pools are urllib3's.
+_sessions: dict[tuple[int, float, RequestBudget | None], requests.Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def _session_for(retries: int, backoff_factor: float, budget: RequestBudget | None) -> requests.Session:
+    """The process's one Session for these retries and this budget (each request of it first
+    takes a slot of the budget, waiting no longer than its operation's deadline)."""
+    key = (retries, backoff_factor, budget)
+    with _sessions_lock:
+        session = _sessions.get(key)
+        if session is None:
+            paced = budget
+            before_send = (lambda method: paced.acquire(current_deadline(), write=method != "GET")) if paced else None
+            session = _sessions[key] = build_session(
+                retries=retries,
+                backoff_factor=backoff_factor,
+                before_send=before_send,
+                after_answer=paced.answered if paced else None,
+            )
+        return session
 
 
 @dataclass(frozen=True)

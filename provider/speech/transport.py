@@ -1,8 +1,11 @@
-"""HTTP plumbing of the Custom Voice client: a requests Session with retries and auth (see
-`provider.speech.auth`), on the process's one pool of connections."""
+"""HTTP plumbing of the Custom Voice client: a requests Session with retries, shared by the
+clients of the process, on the process's one pool of connections. Auth (`provider.speech.auth`)
+and the operation's deadline go with each request."""
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Self
 
 import requests
@@ -23,6 +26,24 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # workers): one returned to a full pool is closed, with a warning.
 IDLE_CONNECTIONS_PER_HOST = 1024
 _CONNECTIONS = PoolManager(maxsize=IDLE_CONNECTIONS_PER_HOST)
+# The deadline (a time.monotonic() value; None: none) of the operation whose request the calling
+# thread is sending. A Session serves many clients, each with its own deadline, so each client
+# sets it around its requests (`operation_deadline`); a context variable, so each thread (the
+# host serves each call on one) sees its own.
+_DEADLINE: ContextVar[float | None] = ContextVar("operation_deadline", default=None)
+
+
+@contextmanager
+def operation_deadline(deadline: float | None) -> Iterator[None]:
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def current_deadline() -> float | None:
+    return _DEADLINE.get()
 
 
 class WaitPastDeadline(Exception):
@@ -38,8 +59,8 @@ class WaitPastDeadline(Exception):
 
 
 class SafeRetry(Retry):
-    """urllib3's Retry, plus: a POST is retried on 429 only, no wait runs past `deadline`
-    (a time.monotonic() value; None: no deadline), and `before_send` (if any) is called with
+    """urllib3's Retry, plus: a POST is retried on 429 only, no wait runs past the deadline of
+    the operation being sent (`operation_deadline`), and `before_send` (if any) is called with
     the request's method before each repeat, as `PacedAdapter` calls it before the first try.
 
     A throttled request was not processed, so repeating it is safe even when repeating a
@@ -47,20 +68,12 @@ class SafeRetry(Retry):
     are retried for every method by urllib3's own `connect` counter.
     """
 
-    def __init__(
-        self,
-        *args: Any,
-        deadline: float | None = None,
-        before_send: Callable[[str], None] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, before_send: Callable[[str], None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.deadline = deadline
         self.before_send = before_send
 
     def new(self, **kwargs: Any) -> Self:
         renewed = super().new(**kwargs)
-        renewed.deadline = self.deadline
         renewed.before_send = self.before_send
         return renewed
 
@@ -70,10 +83,11 @@ class SafeRetry(Retry):
         return super().is_retry(method, status_code, has_retry_after)
 
     def sleep(self, response: Any = None) -> None:
-        if self.deadline is not None:
+        deadline = current_deadline()
+        if deadline is not None:
             asked = self.get_retry_after(response) if response is not None else None
             wait = asked if asked is not None and self.respect_retry_after_header else self.get_backoff_time()
-            remaining = self.deadline - time.monotonic()
+            remaining = deadline - time.monotonic()
             if wait > remaining:
                 throttled = response is not None and response.status == 429
                 raise WaitPastDeadline(wait, remaining, throttled)
@@ -122,7 +136,6 @@ def retry_policy(
     total: int,
     backoff_factor: float,
     backoff_max: float = 30.0,
-    deadline: float | None = None,
     before_send: Callable[[str], None] | None = None,
 ) -> SafeRetry:
     return SafeRetry(
@@ -136,24 +149,22 @@ def retry_policy(
         allowed_methods=IDEMPOTENT_METHODS,
         respect_retry_after_header=True,
         raise_on_status=False,
-        deadline=deadline,
         before_send=before_send,
     )
 
 
 def build_session(
-    auth: requests.auth.AuthBase,
     *,
     retries: int,
     backoff_factor: float,
-    deadline: float | None = None,
     before_send: Callable[[str], None] | None = None,
     after_answer: Callable[[], None] | None = None,
     mount_prefixes: Collection[str] = ("https://", "http://"),
 ) -> requests.Session:
+    """A Session for many clients at once: each passes its auth with each request, and sends it
+    inside its `operation_deadline`."""
     session = requests.Session()
-    session.auth = auth
-    policy = retry_policy(retries, backoff_factor, deadline=deadline, before_send=before_send)
+    policy = retry_policy(retries, backoff_factor, before_send=before_send)
     adapter = PacedAdapter(before_send, after_answer, max_retries=policy)
     for prefix in mount_prefixes:
         session.mount(prefix, adapter)

@@ -134,8 +134,9 @@ def test_a_wait_that_ends_exactly_at_the_deadline_is_still_taken(monkeypatch):
     sent: list[str] = []
     monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
     monkeypatch.setattr(transport, "time", SimpleNamespace(monotonic=lambda: 98.0))
-    policy = retry_policy(2, 0.0, deadline=100.0, before_send=sent.append)
-    policy.sleep(HTTPResponse(status=429, headers={"Retry-After": "2"}))
+    policy = retry_policy(2, 0.0, before_send=sent.append)
+    with transport.operation_deadline(100.0):
+        policy.sleep(HTTPResponse(status=429, headers={"Retry-After": "2"}))
     assert (slept, sent) == ([2.0], ["GET"])  # no try recorded: counted as a read
 
 

@@ -1,7 +1,9 @@
-"""The Custom Voice clients of a process share one pool of connections (`provider.speech.transport`):
-the provider host makes a client per call, and a pool per client held memory for as long as the
-call waited. Shared, a connection is used again by the next client, a client's close leaves the
-others' connections open, and calls at once still each get a connection of their own."""
+"""The Custom Voice clients of a process share their Session and one pool of connections
+(`provider.speech.client`, `provider.speech.transport`): the provider host makes a client per
+call, and a Session and pool per client held memory for as long as the call waited. Shared, a
+connection is used again by the next client, a client's close leaves the others' connections
+open, calls at once still each get a connection of their own, and each request keeps its own
+client's deadline and auth."""
 
 import threading
 from collections.abc import Iterator
@@ -10,10 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import urllib3.util.retry
 
 from emulator import CustomVoiceBackend, EmulatorServer
 from provider.speech.auth import SubscriptionKeyAuth
 from provider.speech.client import PERSONAL_VOICE, CustomVoiceClient
+from provider.speech.errors import CustomVoiceApiError
+from provider.speech.polling import PollSettings
+from provider.speech.request_budget import RequestBudget
 from tests.conftest import KEY
 
 TIMEOUT = 10.0
@@ -67,8 +73,41 @@ def keep_alive_server(request: pytest.FixtureRequest) -> Iterator[KeepAliveServe
     thread.join(TIMEOUT)
 
 
-def client(endpoint: str) -> CustomVoiceClient:
-    return CustomVoiceClient(endpoint, SubscriptionKeyAuth(KEY), retries=0, timeout=(TIMEOUT, TIMEOUT))
+def client(endpoint: str, **options: Any) -> CustomVoiceClient:
+    return CustomVoiceClient(
+        endpoint, SubscriptionKeyAuth(KEY), **{"retries": 0, "timeout": (TIMEOUT, TIMEOUT), **options}
+    )
+
+
+def test_clients_of_the_same_retries_and_budget_share_one_session():
+    budget = RequestBudget(0)
+    first, second = client("http://127.0.0.1:1", budget=budget), client("http://127.0.0.1:2", budget=budget)
+    assert first._session is second._session
+    assert client("http://127.0.0.1:1", budget=RequestBudget(0))._session is not first._session
+    assert client("http://127.0.0.1:1", budget=budget, retries=3)._session is not first._session
+
+
+@pytest.mark.timeout(30)
+def test_each_request_keeps_its_own_clients_deadline_and_key_on_the_shared_session(monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
+    backend = CustomVoiceBackend(keys=[KEY])
+    throttled = (429, {"Retry-After": "30"}, {"error": {"code": "TooManyRequests", "message": "wait"}})
+    backend.inject_faults("GET", r".*/personalvoices/.*", [throttled, throttled])
+    with EmulatorServer(backend) as server:
+        short = client(server.url, retries=1, poll=PollSettings(timeout_seconds=5))
+        long = client(server.url, retries=1, poll=PollSettings(timeout_seconds=600))
+        wrong_key = CustomVoiceClient(server.url, SubscriptionKeyAuth("not-the-key-0123"), retries=1)
+        assert short._session is long._session is wrong_key._session
+        with pytest.raises(CustomVoiceApiError, match=r"asked to wait 30 s more, past the 5 s"):
+            short.get(PERSONAL_VOICE, "Nobody")
+        assert long.get(PERSONAL_VOICE, "Nobody") is None
+        with pytest.raises(CustomVoiceApiError) as refused:
+            wrong_key.get(PERSONAL_VOICE, "Nobody")
+        assert long.get(PERSONAL_VOICE, "Nobody") is None  # its key, not the one sent last
+    assert slept == [30.0]
+    assert refused.value.status == 401
+    assert len(backend.requests) == 5
 
 
 @pytest.mark.timeout(30)
