@@ -63,14 +63,11 @@ class CustomVoiceClient:
         self._deadline = time.monotonic() + self.poll_settings.timeout_seconds
         self._session = _session_for(retries, backoff_factor, budget)
 
-    def close(self) -> None:
-        """Nothing of its own to close: its Session and connections serve the process's other clients."""
-
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        """Nothing of its own to release: its Session and connections serve the process's other clients."""
 
     # -- any resource kind -------------------------------------------------------------
 
