@@ -1,14 +1,16 @@
 """How the provider host authenticates to Azure: the `authentication` config, one rule for the
 Speech resource and the storage account alike, and the Microsoft Entra ID credential."""
 
+from __future__ import annotations
+
 import threading
 import time
-from typing import Any
-
-from azure.core.credentials import AccessToken, TokenCredential
-from azure.core.exceptions import ClientAuthenticationError
+from typing import TYPE_CHECKING, Any
 
 from provider.config import StackConfig
+
+if TYPE_CHECKING:
+    from azure.core.credentials import AccessToken, TokenCredential
 
 AUTHENTICATION_CONFIG = "authentication"
 KEY_AUTHENTICATION = "key"
@@ -61,6 +63,9 @@ class TokenReuse:
         with self._lock:
             token = self._tokens.get(scopes)
             if token is None or token.expires_on - time.time() < self.RENEW_BEFORE_SECONDS:
+                # Imported here, as azure.identity is: the program imports this module for its names.
+                from azure.core.exceptions import ClientAuthenticationError
+
                 try:
                     token = self._tokens[scopes] = self._credential.get_token(*scopes)
                 except ClientAuthenticationError:

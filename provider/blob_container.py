@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from pulumi.dynamic import CreateResult, ReadResult
 
 from provider.diffing import DiffRules
@@ -40,6 +39,9 @@ class BlobContainerProvider(StorageResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         outputs = _outputs(props)
         with storage_errors(f"Creating container {outputs['containerUrl']}"):
+            # Imported where it is caught: the program imports this module and never calls the SDK.
+            from azure.core.exceptions import ResourceExistsError
+
             try:
                 self.container(props).create_container()
                 outputs["createdByStack"] = True
@@ -61,6 +63,8 @@ class BlobContainerProvider(StorageResourceProvider):
         if props.get("createdByStack") is False:
             return  # adopted: the stack's own blobs are gone already (PromptAudio deletes them)
         with storage_errors(f"Deleting container {_outputs(props)['containerUrl']}"):
+            from azure.core.exceptions import ResourceNotFoundError
+
             try:
                 self.container(props).delete_container()
             except ResourceNotFoundError:

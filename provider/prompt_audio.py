@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-from azure.core.exceptions import ResourceNotFoundError
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from provider.diffing import DiffRules
@@ -83,6 +82,9 @@ class PromptAudioProvider(StorageResourceProvider):
         """The declared files whose blob is there with the declared content; gone if none is."""
         container = self.container(props)
         with storage_errors(f"Listing {_where(container, props['prefix'])}"):
+            # Imported where it is caught: the program imports this module and never calls the SDK.
+            from azure.core.exceptions import ResourceNotFoundError
+
             try:
                 found = {
                     blob.name: (blob.metadata or {}).get(SHA256_METADATA)
@@ -136,6 +138,8 @@ def _upload(container: "ContainerClient", blob_name: str, file: dict[str, Any]) 
 def _refuse_foreign_blob(container: "ContainerClient", blob_name: str) -> None:
     """A blob at that name that the stack did not upload (no hash in its metadata) is someone
     else's recording: never overwrite it."""
+    from azure.core.exceptions import ResourceNotFoundError
+
     try:
         metadata = container.get_blob_client(blob_name).get_blob_properties().metadata or {}
     except ResourceNotFoundError:
@@ -149,6 +153,8 @@ def _refuse_foreign_blob(container: "ContainerClient", blob_name: str) -> None:
 
 def _delete(container: "ContainerClient", blob_name: str) -> None:
     with storage_errors(f"Deleting {_where(container, blob_name)}"):
+        from azure.core.exceptions import ResourceNotFoundError
+
         try:
             container.delete_blob(blob_name)
         except ResourceNotFoundError:

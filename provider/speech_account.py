@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-from azure.core.exceptions import ResourceNotFoundError
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from provider.accounts.client import ArmError, arm_errors, finished, management_client
@@ -134,6 +133,9 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
         group, name = props["resourceGroupName"], props["accountName"]
         with self.client(props) as client:
             with arm_errors(f"Deleting {label(props)}"):
+                # Imported where it is caught: the program imports this module and never calls the SDK.
+                from azure.core.exceptions import ResourceNotFoundError
+
                 try:
                     finished(client.accounts.begin_delete(group, name), self.settings, f"Deleting {label(props)}")
                 except ResourceNotFoundError:
@@ -151,6 +153,8 @@ class SpeechAccountProvider(DynamicProvider[AccountSettings]):
 
     def _get(self, client: CognitiveServicesManagementClient, props: dict[str, Any]) -> Account | None:
         with arm_errors(f"Reading {label(props)}"):
+            from azure.core.exceptions import ResourceNotFoundError
+
             try:
                 return client.accounts.get(props["resourceGroupName"], props["accountName"])
             except ResourceNotFoundError:

@@ -8,6 +8,8 @@ from provider.accounts.inputs import ACCOUNT_NAME, RESOURCE_GROUP, SUBSCRIPTION_
 from provider.errors import ConfigError
 from provider.validation import Problem
 
+# The input of a project, consent or voice naming its Speech resource's account by ARM id.
+ACCOUNT_ID_INPUT = "speechAccountId"
 ACCOUNT_ID_FORM = (
     "/subscriptions/{subscription id}/resourceGroups/{group}/providers/Microsoft.CognitiveServices/accounts/{name}"
 )

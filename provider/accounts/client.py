@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from azure.core.exceptions import AzureError, HttpResponseError
-from azure.core.polling import LROPoller
-
 from provider.accounts.settings import ACCOUNT_TIMEOUT_CONFIG, AccountSettings
 from provider.errors import ServiceError
 
 if TYPE_CHECKING:
+    from azure.core.exceptions import HttpResponseError
+    from azure.core.polling import LROPoller
     from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
 CONNECT_TIMEOUT_SECONDS = 10
@@ -64,6 +63,8 @@ def finished(poller: LROPoller[T], settings: AccountSettings, action: str) -> T:
 @contextmanager
 def arm_errors(action: str) -> Iterator[None]:
     """Turns the SDK's errors into one-line `ArmError`s saying what failed and why."""
+    from azure.core.exceptions import AzureError, HttpResponseError  # as the client, where it is used
+
     try:
         yield
     except HttpResponseError as error:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from provider.accounts.arm_id import AccountId, parse_account_id
+from provider.accounts.arm_id import ACCOUNT_ID_INPUT, AccountId, parse_account_id
 from provider.accounts.client import ArmError, arm_errors, management_client
 from provider.accounts.settings import AccountSettings
 from provider.errors import Refused
@@ -31,8 +31,6 @@ from provider.validation import server_of
 
 if TYPE_CHECKING:
     from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
-
-ACCOUNT_ID_INPUT = "speechAccountId"
 
 
 def account_auth(settings: AccountSettings, account_id: str, endpoint: str) -> requests.auth.AuthBase:

@@ -6,16 +6,20 @@ azure-identity's `DefaultAzureCredential`, whatever `authentication` says for th
 (`entraClientId` picks a user-assigned identity). Nothing here is pickled into state.
 """
 
+from __future__ import annotations
+
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from azure.core.credentials import TokenCredential
 
 from provider.authentication import ENTRA_CLIENT_ID_CONFIG, entra_credential
 from provider.config import ARM_ENDPOINT_CONFIG, ConfigSource, StackConfig
 from provider.errors import ConfigError
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
 
 ARM_CA_BUNDLE_CONFIG = "armCaBundle"
 ACCOUNT_TIMEOUT_CONFIG = "accountTimeoutSeconds"
@@ -36,7 +40,7 @@ class AccountSettings:
     backoff_factor: float = 0.5
 
     @classmethod
-    def load(cls, source: ConfigSource | None) -> "AccountSettings":
+    def load(cls, source: ConfigSource | None) -> AccountSettings:
         config = StackConfig(source)
         defaults = cls()
         return cls(

@@ -6,8 +6,7 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from provider.accounts.arm_id import account_id_problems
-from provider.accounts.keys import ACCOUNT_ID_INPUT
+from provider.accounts.arm_id import ACCOUNT_ID_INPUT, account_id_problems
 from provider.base import DynamicProvider
 from provider.inputs import blank_as_none, lookup, normalise_endpoint
 from provider.redaction import register_sas

@@ -1,26 +1,24 @@
 """A small client for the Custom Voice REST API (the part personal voices need)."""
 
+from __future__ import annotations
+
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote, unquote, urlsplit
 
-import requests
-
 from provider.redaction import redact
+from provider.speech.deadline import WaitPastDeadline, current_deadline, operation_deadline
 from provider.speech.errors import CustomVoiceApiError
+from provider.speech.json_body import json_or_empty
 from provider.speech.listing import shared_listing
 from provider.speech.polling import PollSettings, StatusPoller
 from provider.speech.request_budget import REQUEST_BUDGET_CONFIG, RequestBudget
-from provider.speech.transport import (
-    WaitPastDeadline,
-    build_session,
-    current_deadline,
-    json_or_empty,
-    operation_deadline,
-)
+
+if TYPE_CHECKING:
+    import requests
 
 # The Custom Voice API versions this client speaks, as published.
 API_VERSIONS = ("2023-12-01-preview", "2024-02-01-preview", "2026-01-01")
@@ -71,31 +69,31 @@ class CustomVoiceClient:
 
     # -- any resource kind -------------------------------------------------------------
 
-    def get(self, kind: "ResourceKind", resource_id: str) -> dict[str, Any] | None:
+    def get(self, kind: ResourceKind, resource_id: str) -> dict[str, Any] | None:
         """The resource, or None when the service has none with that id."""
         return self._get_or_none(kind.path(resource_id), f"Reading {kind.label} {resource_id!r}")
 
-    def create(self, kind: "ResourceKind", resource_id: str, body: dict[str, Any]) -> "CreateAnswer":
+    def create(self, kind: ResourceKind, resource_id: str, body: dict[str, Any]) -> CreateAnswer:
         """The create of every published spec: `PUT /{collection}/{id}` with a JSON body."""
         action = f"Creating {kind.label} {resource_id!r}"
         return CreateAnswer.of(self._request("PUT", kind.path(resource_id), action, json=body))
 
     def create_from_files(
-        self, kind: "ResourceKind", resource_id: str, fields: dict[str, str], files: list[tuple[str, bytes]]
-    ) -> "CreateAnswer":
+        self, kind: ResourceKind, resource_id: str, fields: dict[str, str], files: list[tuple[str, bytes]]
+    ) -> CreateAnswer:
         """Consents_Post and PersonalVoices_Post: `POST /{collection}/{id}` as multipart/form-data,
         the recordings as `audiodata` parts (the name every spec example sends)."""
         parts = [("audiodata", (name, data, _audio_content_type(name))) for name, data in files]
         action = f"Creating {kind.label} {resource_id!r}"
         return CreateAnswer.of(self._request("POST", kind.path(resource_id), action, data=fields, files=parts))
 
-    def create_with_seed_form(self, voice_id: str, body: dict[str, Any]) -> "CreateAnswer":
+    def create_with_seed_form(self, voice_id: str, body: dict[str, Any]) -> CreateAnswer:
         """The seed document's create, `POST /personalvoices` with the id in the body. No
         published spec has it; it is sent only when a voice's catalog entry asks for it."""
         action = f"Creating {PERSONAL_VOICE.label} {voice_id!r}"
         return CreateAnswer.of(self._request("POST", PERSONAL_VOICE.collection, action, json={**body, "id": voice_id}))
 
-    def delete(self, kind: "ResourceKind", resource_id: str, params: dict[str, str] | None = None) -> bool:
+    def delete(self, kind: ResourceKind, resource_id: str, params: dict[str, str] | None = None) -> bool:
         """Delete the resource; False when it was already gone (which counts as success)."""
         response = self._request(
             "DELETE",
@@ -106,7 +104,7 @@ class CustomVoiceClient:
         )
         return response.status_code != 404
 
-    def get_listed(self, kind: "ResourceKind", resource_id: str, max_age: float) -> dict[str, Any] | None:
+    def get_listed(self, kind: ResourceKind, resource_id: str, max_age: float) -> dict[str, Any] | None:
         """The resource as a listing of its collection shows it, one listing serving every caller
         in the host that asks at about the same time (`provider.speech.listing`); one a
         listing lacks is read by itself (a listing may lag a create), and None if it is gone."""
@@ -114,7 +112,7 @@ class CustomVoiceClient:
         found = listing.lookup(resource_id, max_age, lambda: self._all_by_id(kind))
         return found if found is not None else self.get(kind, resource_id)
 
-    def poller(self, kind: "ResourceKind", resource_id: str, current: dict[str, Any]) -> StatusPoller:
+    def poller(self, kind: ResourceKind, resource_id: str, current: dict[str, Any]) -> StatusPoller:
         """Waits for a long-running create (consents, personal voices) to finish. Its polls are
         shared with the other creates waiting in the host: a listing that started up to one
         poll interval before a poll answers it (never one from before this host's create, as
@@ -128,7 +126,7 @@ class CustomVoiceClient:
         )
 
     def list(
-        self, kind: "ResourceKind", project_id: str | None = None, *, page_size: int | None = None
+        self, kind: ResourceKind, project_id: str | None = None, *, page_size: int | None = None
     ) -> Iterator[dict[str, Any]]:
         """Every resource (of one project, if given), following nextLink page by page."""
         params = {}
@@ -151,7 +149,7 @@ class CustomVoiceClient:
 
     # -- plumbing ----------------------------------------------------------------------
 
-    def _all_by_id(self, kind: "ResourceKind") -> dict[str, dict[str, Any]]:
+    def _all_by_id(self, kind: ResourceKind) -> dict[str, dict[str, Any]]:
         try:
             items = list(self.list(kind, page_size=LIST_PAGE_SIZE))
         except CustomVoiceApiError as error:
@@ -175,6 +173,8 @@ class CustomVoiceClient:
         params: dict[str, str] | None = None,
         accept: tuple[int, ...] = (200, 201, 202, 204),
     ) -> requests.Response:
+        import requests  # loaded with the transport, when the client was made
+
         url = path_or_url if "://" in path_or_url else self._url(path_or_url)
         query = dict(params or {})
         if "api-version=" not in url:
@@ -255,6 +255,9 @@ def _session_for(retries: int, backoff_factor: float, budget: RequestBudget | No
     with _sessions_lock:
         session = _sessions.get(key)
         if session is None:
+            # Imported where a client is made: the program imports this module and never makes one.
+            from provider.speech.transport import build_session
+
             paced = budget
             before_send = (lambda method: paced.acquire(current_deadline(), write=method != "GET")) if paced else None
             session = _sessions[key] = build_session(
@@ -274,7 +277,7 @@ class CreateAnswer:
     existed: bool
 
     @classmethod
-    def of(cls, response: requests.Response) -> "CreateAnswer":
+    def of(cls, response: requests.Response) -> CreateAnswer:
         return cls(json_or_empty(response), existed=response.status_code == 200)
 
 

@@ -1,11 +1,14 @@
 """The error the Custom Voice API answers, with what identifies it for support."""
 
-from typing import Any
+from __future__ import annotations
 
-import requests
+from typing import TYPE_CHECKING, Any
 
 from provider.errors import ServiceError
-from provider.speech.transport import json_or_empty
+from provider.speech.json_body import json_or_empty
+
+if TYPE_CHECKING:
+    import requests
 
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-ms-request-id", "x-requestid", "request-id")
 
@@ -44,7 +47,7 @@ class CustomVoiceApiError(ServiceError):
         return " ".join(parts)
 
     @classmethod
-    def from_response(cls, response: requests.Response, action: str) -> "CustomVoiceApiError":
+    def from_response(cls, response: requests.Response, action: str) -> CustomVoiceApiError:
         error = _error_object(response)
         code = error.get("code") or response.headers.get("x-ms-error-code")
         message = error.get("message") or response.reason or "no error message"

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from provider.speech.transport import WaitPastDeadline
+from provider.speech.deadline import WaitPastDeadline
 
 REQUEST_BUDGET_CONFIG = "requestsPer10Seconds"
 QUOTA_WINDOW_SECONDS = 10.0

@@ -5,13 +5,13 @@ environment, and live only in the provider host process: nothing here is pickled
 state.
 """
 
+from __future__ import annotations
+
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import requests
-from azure.core.credentials import TokenCredential
+from typing import TYPE_CHECKING
 
 from provider.accounts.settings import AccountSettings
 from provider.authentication import (
@@ -24,12 +24,15 @@ from provider.authentication import (
 from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
 from provider.redaction import register_secret
-from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
 from provider.speech.polling import PollSettings
 from provider.speech.request_budget import REQUEST_BUDGET_CONFIG
 from provider.storage.config_sas import ConfigSas
 from provider.storage.settings import StorageSettings
 from provider.validation import Problem, check_entra_endpoint
+
+if TYPE_CHECKING:
+    import requests
+    from azure.core.credentials import TokenCredential
 
 KEY_CONFIG = "speechKey"
 KEY_ENVIRONMENT_VARIABLE = "AZURE_SPEECH_KEY"
@@ -60,7 +63,7 @@ class SpeechSettings:
     accounts: AccountSettings = field(default_factory=AccountSettings, repr=False)
 
     @classmethod
-    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "SpeechSettings":
+    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> SpeechSettings:
         config = StackConfig(source)
         key = config.get(KEY_CONFIG) or environ.get(KEY_ENVIRONMENT_VARIABLE) or None
         register_secret(key)
@@ -103,6 +106,9 @@ class SpeechSettings:
         return account_auth(self.accounts, account_id, endpoint)
 
     def auth(self) -> requests.auth.AuthBase:
+        # Imported when a client is made: the program checks these settings and never sends.
+        from provider.speech.auth import BearerTokenAuth, SubscriptionKeyAuth
+
         if self.authentication == ENTRA_AUTHENTICATION:
             return BearerTokenAuth(self._entra_credential)
         if not self.speech_key:

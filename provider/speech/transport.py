@@ -3,15 +3,15 @@ clients of the process, on the process's one pool of connections. Auth (`provide
 and the operation's deadline go with each request."""
 
 import time
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Collection
 from typing import Any, Self
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager
 from urllib3.util.retry import Retry
+
+from provider.speech.deadline import WaitPastDeadline, current_deadline
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Every write of the Custom Voice API names its resource by a client-chosen id, so PUT and
@@ -26,36 +26,6 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # workers): one returned to a full pool is closed, with a warning.
 IDLE_CONNECTIONS_PER_HOST = 1024
 _CONNECTIONS = PoolManager(maxsize=IDLE_CONNECTIONS_PER_HOST)
-# The deadline (a time.monotonic() value; None: none) of the operation whose request the calling
-# thread is sending. A Session serves many clients, each with its own deadline, so each client
-# sets it around its requests (`operation_deadline`); a context variable, so each thread (the
-# host serves each call on one) sees its own.
-_DEADLINE: ContextVar[float | None] = ContextVar("operation_deadline", default=None)
-
-
-@contextmanager
-def operation_deadline(deadline: float | None) -> Iterator[None]:
-    token = _DEADLINE.set(deadline)
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
-
-
-def current_deadline() -> float | None:
-    return _DEADLINE.get()
-
-
-class WaitPastDeadline(Exception):
-    """A retry would have to wait (for Retry-After, or its backoff) past the deadline. Not an
-    OSError, so requests lets it through as it is."""
-
-    def __init__(self, wait: float, remaining: float, throttled: bool, own_budget: bool = False) -> None:
-        self.wait = wait
-        self.remaining = max(remaining, 0.0)
-        self.throttled = throttled
-        self.own_budget = own_budget  # the wait is the provider host's request budget's
-        super().__init__(f"a retry would wait {wait:g} s, {self.remaining:.0f} s are left")
 
 
 class SafeRetry(Retry):
@@ -170,11 +140,3 @@ def build_session(
         session.mount(prefix, adapter)
     session.headers["User-Agent"] = "personal-voice-as-code"
     return session
-
-
-def json_or_empty(response: requests.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

@@ -1,19 +1,22 @@
 """Azure Blob Storage calls of the storage providers: one way to build a client, and one
 error type whose text has been through `redact`."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
-from azure.core.exceptions import AzureError, HttpResponseError
-
 from provider.errors import ServiceError
 from provider.validation import is_loopback
 
 if TYPE_CHECKING:
+    from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
+    from azure.core.exceptions import HttpResponseError
     from azure.storage.blob import BlobServiceClient, ContainerClient
+
+    Credential = TokenCredential | AzureNamedKeyCredential
 
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 60
@@ -32,21 +35,18 @@ def account_name(account_url: str) -> str:
     return (parts.hostname or "").split(".")[0]
 
 
-Credential = TokenCredential | AzureNamedKeyCredential
+# azure.storage.blob (and azure.core) is imported where a client is made, not with this module: the
+# program, and a provider host serving only Speech resources, import this module and never make a
+# client, and that import was the largest of their start (benchmarks/bench_preview.py --profile).
 
 
-# azure.storage.blob is imported where a client is made, not with this module: the program, and a
-# provider host serving only Speech resources, import this module and never make a client, and
-# that import was the largest of their start (benchmarks/bench_preview.py --profile).
-
-
-def container_client(account_url: str, container_name: str, credential: Credential) -> "ContainerClient":
+def container_client(account_url: str, container_name: str, credential: Credential) -> ContainerClient:
     from azure.storage.blob import ContainerClient
 
     return ContainerClient(account_url, container_name, credential=credential, **_client_options())
 
 
-def service_client(account_url: str, credential: Credential) -> "BlobServiceClient":
+def service_client(account_url: str, credential: Credential) -> BlobServiceClient:
     from azure.storage.blob import BlobServiceClient
 
     return BlobServiceClient(account_url, credential=credential, **_client_options())
@@ -66,6 +66,8 @@ def _client_options() -> dict[str, Any]:
 @contextmanager
 def storage_errors(action: str) -> Iterator[None]:
     """Turns the storage SDK's errors into a `StorageError` saying what failed and why."""
+    from azure.core.exceptions import AzureError, HttpResponseError
+
     try:
         yield
     except HttpResponseError as error:

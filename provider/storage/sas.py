@@ -2,16 +2,17 @@
 prompt audio. Signed in the provider host only: with a user delegation key from Microsoft
 Entra ID when the stack authenticates with Entra, otherwise with the storage account key."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from azure.core.credentials import TokenCredential
 
 from provider.storage.client import account_name, service_client, storage_errors
 from provider.storage.settings import StorageSettings
 
 if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
     from azure.storage.blob import UserDelegationKey
 
 # str(azure.storage.blob.ContainerSasPermissions(read=True, list=True)), written out: that package is
@@ -26,7 +27,7 @@ def read_list_sas(
     container_name: str,
     account_key: str | None,
     expiry: datetime,
-    user_delegation_key: "UserDelegationKey | None" = None,
+    user_delegation_key: UserDelegationKey | None = None,
 ) -> str:
     """Signed with `user_delegation_key` if given, else with `account_key`."""
     from azure.storage.blob import generate_container_sas
@@ -63,7 +64,7 @@ def short_lived_container_url(container_url: str, settings: StorageSettings, val
     return f"{account_url}/{container}?{token}"
 
 
-def user_delegation_key(account_url: str, credential: TokenCredential, expiry: datetime) -> "UserDelegationKey":
+def user_delegation_key(account_url: str, credential: TokenCredential, expiry: datetime) -> UserDelegationKey:
     """A key valid until `expiry` (Azure allows at most 7 days ahead), from the account's Blob
     service, for the identity behind `credential`."""
     start = datetime.now(UTC).replace(microsecond=0) - CLOCK_SKEW

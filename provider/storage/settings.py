@@ -7,12 +7,13 @@ already decrypted) or from the `AZURE_STORAGE_KEY` environment variable. Either 
 the provider host process: nothing here is pickled into state.
 """
 
+from __future__ import annotations
+
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from azure.core.credentials import AzureNamedKeyCredential, TokenCredential
+from typing import TYPE_CHECKING
 
 from provider.authentication import (
     ENTRA_AUTHENTICATION,
@@ -24,8 +25,13 @@ from provider.authentication import (
 from provider.config import ConfigSource, StackConfig
 from provider.errors import ConfigError
 from provider.redaction import register_secret
-from provider.storage.client import Credential, account_name
+from provider.storage.client import account_name
 from provider.validation import Problem
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
+    from provider.storage.client import Credential
 
 STORAGE_KEY_CONFIG = "storageAccountKey"
 STORAGE_KEY_ENVIRONMENT_VARIABLE = "AZURE_STORAGE_KEY"
@@ -44,7 +50,7 @@ class StorageSettings:
     entra_client_id: str | None = None
 
     @classmethod
-    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> "StorageSettings":
+    def load(cls, source: ConfigSource | None, environ: Mapping[str, str] = os.environ) -> StorageSettings:
         config = StackConfig(source)
         key = config.get(STORAGE_KEY_CONFIG) or environ.get(STORAGE_KEY_ENVIRONMENT_VARIABLE) or None
         register_secret(key)
@@ -57,6 +63,8 @@ class StorageSettings:
     def credential(self, account_url: str) -> Credential:
         if self.entra:
             return self.entra_credential
+        from azure.core.credentials import AzureNamedKeyCredential  # as the client, where it is made
+
         return AzureNamedKeyCredential(account_name(account_url), self.require_key())
 
     def key_problems(self) -> list[Problem]:
