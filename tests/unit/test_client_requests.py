@@ -15,6 +15,7 @@ from urllib3.response import HTTPResponse
 
 from emulator import CustomVoiceBackend, EmulatorServer
 from provider.speech import transport
+from provider.speech.deadline import operation_deadline
 from provider.speech.auth import SubscriptionKeyAuth
 from provider.speech.base_models import listed_base_models
 from provider.speech.client import PERSONAL_VOICE, PROJECT, CustomVoiceClient
@@ -135,7 +136,7 @@ def test_a_wait_that_ends_exactly_at_the_deadline_is_still_taken(monkeypatch):
     monkeypatch.setattr(urllib3.util.retry.time, "sleep", slept.append)
     monkeypatch.setattr(transport, "time", SimpleNamespace(monotonic=lambda: 98.0))
     policy = retry_policy(2, 0.0, before_send=sent.append)
-    with transport.operation_deadline(100.0):
+    with operation_deadline(100.0):
         policy.sleep(HTTPResponse(status=429, headers={"Retry-After": "2"}))
     assert (slept, sent) == ([2.0], ["GET"])  # no try recorded: counted as a read
 
