@@ -1,16 +1,19 @@
 """How requests reach the Speech resource authenticated: with its key, or with a Microsoft Entra
 ID access token. Neither credential is ever in a repr or an error message."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
-from azure.core.credentials import TokenCredential
-from azure.core.exceptions import ClientAuthenticationError
 
 from provider.errors import ConfigError
 from provider.redaction import register_secret
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
 
 COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -42,6 +45,9 @@ class BearerTokenAuth(requests.auth.AuthBase):
         self._scope = scope
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        # Imported here: a host authenticating with keys alone never needs azure.core.
+        from azure.core.exceptions import ClientAuthenticationError
+
         try:
             token = self._credential.get_token(self._scope).token
         except ClientAuthenticationError as error:
