@@ -15,10 +15,10 @@ from urllib3.response import HTTPResponse
 
 from emulator import CustomVoiceBackend, EmulatorServer
 from provider.speech import transport
-from provider.speech.deadline import operation_deadline
 from provider.speech.auth import SubscriptionKeyAuth
 from provider.speech.base_models import listed_base_models
 from provider.speech.client import PERSONAL_VOICE, PROJECT, CustomVoiceClient
+from provider.speech.deadline import operation_deadline
 from provider.speech.errors import CustomVoiceApiError
 from provider.speech.polling import PollSettings, PollTimeout
 from provider.speech.transport import retry_policy
