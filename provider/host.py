@@ -11,12 +11,14 @@ things added.
   `traceback.format_exc()`, so that is where the message is chosen.
 - It exits when the engine that started it is gone (a killed `pulumi up`), as Pulumi's language
   hosts do, instead of waiting forever. The engine passes its address as the first argument.
+- It imports the HTTP library and Azure's core before it serves any call (`IMPORTED_BEFORE_SERVING`).
 
 The launcher that scripts/install-pulumi-cli installs beside the CLI
 (`pulumi-resource-pulumi-python`) runs this module when the project's virtualenv has it.
 """
 
 import atexit
+import importlib
 import os
 import runpy
 import sys
@@ -39,6 +41,14 @@ PROFILE_ENVIRONMENT_VARIABLE = "PV_PROVIDER_PROFILE"
 # resource hold them all and another resource's wait behind them (docs/scale.md). The pool makes
 # its threads only as calls come, so a small run does not pay for a large number.
 DEFAULT_WORKERS = 1024
+# The providers import these where they make a client or a credential, so the program never does
+# (tests/unit/test_lazy_imports.py); in the host that is on whichever worker threads need one
+# first, and Python's import locks deadlock when threads import one package tree at once
+# (`_DeadlockError` in azure.core's modules: 25 of 30 runs of 12 threads importing its parts
+# together, and 2 of 8 runs of tests/e2e/test_dev_up_twice.py). Imported once, before the first
+# call, they are done when a worker asks; the SDKs built on them (storage, identity, management)
+# then import without a deadlock (none in 30 runs of the same threads).
+IMPORTED_BEFORE_SERVING = ("requests", "azure.core.credentials", "azure.core.exceptions", "azure.core.pipeline")
 ENGINE_CHECK_INTERVAL_SECONDS = 2.0
 _ENGINE_CHECK_TIMEOUT_SECONDS = 5.0
 
@@ -70,6 +80,11 @@ def watch_engine(address: str, interval: float = ENGINE_CHECK_INTERVAL_SECONDS) 
         os._exit(0)  # the engine is gone: nobody will call this host again
 
     threading.Thread(target=watch, name="engine-watch", daemon=True).start()
+
+
+def import_shared_libraries() -> None:
+    for name in IMPORTED_BEFORE_SERVING:
+        importlib.import_module(name)
 
 
 def workers(environ: Mapping[str, str] = os.environ) -> int:
@@ -126,6 +141,7 @@ def main() -> None:
     traceback.format_exc = message_or_traceback(traceback.format_exc)
     profile_directory = os.environ.get(PROFILE_ENVIRONMENT_VARIABLE)
     profile_worker = profiled_threads(profile_directory) if profile_directory else None
+    import_shared_libraries()
     grpc.server = with_workers(grpc.server, workers(), profile_worker)
     engine = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     if engine:

@@ -64,7 +64,8 @@ def run(clone: Path, pulumi_bin: str, script: str, *args: str) -> subprocess.Com
         check=False,
     )
     assert result.returncode == 0, (
-        f"scripts/{script} {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}"
+        f"scripts/{script} {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}\n"
+        f"{result.stdout[-4000:]}"
     )
     return result
 

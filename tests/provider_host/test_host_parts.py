@@ -144,10 +144,16 @@ def test_the_watch_runs_beside_the_host_as_a_daemon(monkeypatch: pytest.MonkeyPa
 def main_parts(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """`main` with Pulumi's host, the engine watch and the real server replaced by recorders
     (monkeypatch puts back what `main` replaces)."""
-    seen: dict[str, list[Any]] = {"run_module": [], "watch": [], "server": []}
+    seen: dict[str, list[Any]] = {"run_module": [], "watch": [], "server": [], "order": []}
     monkeypatch.setattr(traceback, "format_exc", lambda *args, **kwargs: "Traceback ...")
+    monkeypatch.setattr(host, "import_shared_libraries", lambda: seen["order"].append("imported"))
     monkeypatch.setattr(grpc, "server", lambda pool, *args, **kwargs: seen["server"].append(pool))
-    monkeypatch.setattr(runpy, "run_module", lambda *args, **kwargs: seen["run_module"].append((args, kwargs)))
+
+    def run_module(*args: Any, **kwargs: Any) -> None:
+        seen["run_module"].append((args, kwargs))
+        seen["order"].append("served")
+
+    monkeypatch.setattr(runpy, "run_module", run_module)
     monkeypatch.setattr(host, "watch_engine", lambda address: seen["watch"].append(address))
     monkeypatch.setenv("PV_PROVIDER_WORKERS", "3")
     return seen
@@ -172,6 +178,25 @@ def test_main_serves_pulumis_host_on_its_workers_and_watches_the_engine(
         raise ValueError("unexpected")
     except ValueError:
         assert traceback.format_exc() == "Traceback ..."
+
+
+def test_main_imports_the_shared_libraries_before_it_serves(
+    main_parts: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(sys, "argv", ["host"])
+    host.main()
+    assert main_parts["order"] == ["imported", "served"]
+
+
+def test_the_shared_libraries_are_what_the_program_leaves_out():
+    """What the host imports first is what a client or credential imports, and the program not."""
+    statement = (
+        "import sys; import catalog.stack, catalog.deletion_guard, catalog.environment; "
+        "from provider import host; before = set(sys.modules); host.import_shared_libraries(); "
+        "print(all(name not in before and name in sys.modules for name in host.IMPORTED_BEFORE_SERVING))"
+    )
+    done = subprocess.run([sys.executable, "-c", statement], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "True"
 
 
 def test_the_engine_address_may_be_the_first_argument(
