@@ -268,13 +268,11 @@ def print_cpu(cpu: dict[str, float], wall: float) -> None:
 # Pulumi's floor: trivial dynamic resources, declared by `declare` (bench_preview's floor too).
 FLOOR_PROVIDER = '''"""A dynamic provider that does nothing (pickled by reference, as this project's)."""
 
-import pickle
-
 from pulumi.dynamic import CreateResult, ReadResult, Resource, ResourceProvider
 
 # Pulumi's serialize_provider leaves one more wrapper on the pure-Python Pickler per resource
 # (docs/scale.md); put back as found, as this project's resources do, or ~1000 resources fail.
-SET_BY_SERIALIZE_PROVIDER = ("_batch_setitems", "save_dict")
+from provider.resource import pickler_as_found
 
 
 class Trivial(Resource):
@@ -291,10 +289,8 @@ class TrivialProvider(ResourceProvider):
 
 
 def declare(name, **extra):
-    found = {attribute: vars(pickle._Pickler)[attribute] for attribute in SET_BY_SERIALIZE_PROVIDER}
-    Trivial(name, extra)
-    for attribute, value in found.items():
-        setattr(pickle._Pickler, attribute, value)
+    with pickler_as_found():
+        Trivial(name, extra)
 '''
 # The floor of `--pulumi-floor`: the stack's resources again, of the same shape, from trivial dynamic
 # providers. The engine's checkpoint work per step is per property and per byte of the state
@@ -304,14 +300,13 @@ def declare(name, **extra):
 SHAPED_PROVIDER = '''"""Trivial dynamic resources shaped like recorded ones (resource-data.json beside this file)."""
 
 import json
-import pickle
 import types
 from pathlib import Path
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, Resource, ResourceProvider
 
-from trivial_provider import SET_BY_SERIALIZE_PROVIDER
+from provider.resource import pickler_as_found
 
 RECORDED = json.loads(Path(__file__).with_name("resource-data.json").read_text())
 
@@ -361,11 +356,8 @@ def declare_like(entry, declared):
         sources = [declared[other].id for other in entry["propertyDependencies"].get(key, [])]
         props[key] = pulumi.Output.all(*sources).apply(lambda _, value=value: value) if sources else value
     opts = pulumi.ResourceOptions(depends_on=[declared[other] for other in entry["dependencies"]])
-    found = {attribute: vars(pickle._Pickler)[attribute] for attribute in SET_BY_SERIALIZE_PROVIDER}
-    resource = _class_of(entry["type"])(entry["name"], props, opts)
-    for attribute, value in found.items():
-        setattr(pickle._Pickler, attribute, value)
-    return resource
+    with pickler_as_found():
+        return _class_of(entry["type"])(entry["name"], props, opts)
 '''
 SHAPED_FLOOR_PROGRAM = '''"""The recorded resources again, from trivial providers, and the recorded stack outputs once all are created."""
 
@@ -595,7 +587,7 @@ def run_processes(backend_url: str) -> Iterator[tuple[int, str, int, float]]:
     """(pid, kind, VmHWM in KiB, CPU seconds so far) of each process of a kind in PROCESS_KINDS
     whose environment has PULUMI_BACKEND_URL=`backend_url` (the engine passes it on to the
     language host, the program and the provider hosts)."""
-    marker = f"PULUMI_BACKEND_URL={backend_url}\0".encode()
+    own_run = f"PULUMI_BACKEND_URL={backend_url}\0".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -604,7 +596,7 @@ def run_processes(backend_url: str) -> Iterator[tuple[int, str, int, float]]:
             kind = next((name for marker, name in PROCESS_KINDS if marker in command), None)
             if kind is None and command.split(b" ", 1)[0].endswith(b"pulumi"):
                 kind = ENGINE
-            if kind is None or marker not in (entry / "environ").read_bytes() + b"\0":
+            if kind is None or own_run not in (entry / "environ").read_bytes() + b"\0":
                 continue
             status = (entry / "status").read_text()
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()

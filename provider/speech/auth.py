@@ -45,7 +45,7 @@ class BearerTokenAuth(requests.auth.AuthBase):
         self._scope = scope
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        # Imported here: a host authenticating with keys alone never needs azure.core.
+        # Imported here: a client authenticating with a key alone never needs azure.core.
         from azure.core.exceptions import ClientAuthenticationError
 
         try:

@@ -64,12 +64,18 @@ class RequestBudget:
     def answered(self) -> None:
         """The requests this thread took slots for since it last said so have been answered:
         each has reached the service by now, so its slot counts from now."""
-        taken: list[list[float]] = getattr(self._unanswered, "slots", [])
+        taken = self._taken_by_this_thread()
         with self._lock:
             now = self._clock()
             for slot in taken:
                 slot[0] = max(slot[0], now)
         taken.clear()
+
+    def _taken_by_this_thread(self) -> list[list[float]]:
+        if not hasattr(self._unanswered, "slots"):
+            self._unanswered.slots = []
+        slots: list[list[float]] = self._unanswered.slots
+        return slots
 
     def _take_slot(self, deadline: float | None, write: bool) -> None:
         while True:
@@ -81,9 +87,7 @@ class RequestBudget:
                 if not full and (write or not self._writes_waiting):
                     slot = [now]
                     self._sent.append(slot)
-                    if not hasattr(self._unanswered, "slots"):
-                        self._unanswered.slots = []
-                    self._unanswered.slots.append(slot)
+                    self._taken_by_this_thread().append(slot)
                     return
                 oldest = min(slot[0] for slot in self._sent) if full else now
                 wait = oldest + self.window + _ARRIVAL_MARGIN_SECONDS - now if full else _READ_YIELDS_SECONDS
